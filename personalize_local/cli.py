@@ -1,0 +1,88 @@
+"""``personalize-local serve``: run the endpoint and print one ready line."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import signal
+import sys
+import threading
+
+from .config import Settings
+from .server import LocalServer
+
+DEFAULT_PORT = 4580
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="personalize-local",
+        description="A local, offline Amazon Personalize beside moto, on one endpoint.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the endpoint over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = free)"
+    )
+    serve.add_argument("--seed", type=int, default=None, help="seed for ids, ARNs and models")
+    serve.add_argument(
+        "--transition-seconds",
+        type=float,
+        default=None,
+        help="seconds spent in each intermediate status (default 0.5)",
+    )
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow binding an address other than loopback",
+    )
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    if not _is_loopback(args.host) and not args.allow_remote:
+        print(
+            f"personalize-local: refusing to bind {args.host}: it is not a loopback address; "
+            "pass --allow-remote if you really mean it.",
+            file=sys.stderr,
+        )
+        return 2
+    settings = Settings(seed=args.seed)
+    if args.transition_seconds is not None:
+        settings.transition_seconds = args.transition_seconds
+    server = LocalServer(args.host, args.port, settings)
+    stopping = threading.Event()
+
+    def shut_down(signum: int, frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, shut_down)
+    signal.signal(signal.SIGINT, shut_down)
+    url = server.start()
+    print(f"personalize-local ready at {url}  (export AWS_ENDPOINT_URL={url})", flush=True)
+    stopping.wait()
+    server.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Settings of one personalize-local endpoint, from arguments or the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+@dataclass
+class Settings:
+    """How the endpoint behaves; every field has an environment variable for ``serve``."""
+
+    #: Seconds a resource spends in each intermediate status (CREATE PENDING, …) so that
+    #: polling notebooks see the lifecycle; 0 makes transitions immediate.
+    transition_seconds: float = field(
+        default_factory=lambda: _env_float("PERSONALIZE_LOCAL_TRANSITION_SECONDS", 0.5)
+    )
+    #: Seed for ARNs, ids and models; None draws one from the OS.
+    seed: int | None = None
+    #: The account in every ARN; moto's default, so both halves of the endpoint agree.
+    account_id: str = field(
+        default_factory=lambda: os.environ.get("MOTO_ACCOUNT_ID", "123456789012")
+    )
+    #: Check every response against its output shape and fail loudly on a mismatch.
+    strict: bool = field(default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_STRICT") == "1")
+    #: Largest request body accepted, in bytes.
+    max_body_bytes: int = 8 * 1024 * 1024

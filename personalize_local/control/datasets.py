@@ -1,0 +1,99 @@
+"""Datasets: Create, Describe, List, Update (replace the schema) and Delete."""
+
+from __future__ import annotations
+
+from ..context import Context
+from ..data import schemas as avro
+from ..errors import InvalidInputException
+from ..ids import arn_name
+from ..store.state import Resource, Update
+from . import dataset_groups
+from .common import register, require_status, summaries
+
+KIND = "dataset"
+
+
+def _schema_for(ctx: Context, schema_arn: str, dataset_type: str, domain: str | None):
+    schema = ctx.state.get("schema", schema_arn)
+    if (schema.attrs.get("domain") or None) != (domain or None):
+        raise InvalidInputException(
+            f"The schema {schema_arn} has domain {schema.attrs.get('domain') or 'none'}, but the "
+            f"dataset group's domain is {domain or 'none'}. Use a schema of the same domain."
+        )
+    avro.check_dataset_schema(schema.data["parsed"], dataset_type, domain)
+    return schema
+
+
+def create_dataset(
+    ctx: Context,
+    name: str,
+    schema_arn: str,
+    dataset_group_arn: str,
+    dataset_type: str,
+    tags: list | None = None,
+) -> dict:
+    canonical = avro.canonical_dataset_type(dataset_type)
+    group = dataset_groups.active_group(ctx, dataset_group_arn)
+    _schema_for(ctx, schema_arn, canonical, group.attrs.get("domain"))
+    # The ARN names the group and the type, not the dataset: one dataset per type and group.
+    arn = ctx.arn(KIND, arn_name(dataset_group_arn), canonical.upper())
+    attrs = {
+        "name": name,
+        "datasetArn": arn,
+        "datasetGroupArn": dataset_group_arn,
+        "datasetType": dataset_type,
+        "schemaArn": schema_arn,
+    }
+    resource = register(ctx, KIND, arn, attrs, ctx.creating(), dataset_group_arn, tags)
+    resource.data["type"] = canonical
+    return {"datasetArn": arn}
+
+
+def describe_dataset(ctx: Context, dataset_arn: str) -> dict:
+    dataset = ctx.state.get(KIND, dataset_arn)
+    described = dataset.describe(ctx.now)
+    if dataset.data["type"] == "Interactions":
+        trackers = ctx.state.of_kind("event-tracker", parent=dataset.parent)
+        if trackers:
+            described["trackingId"] = trackers[0].attrs["trackingId"]
+    return {"dataset": described}
+
+
+def list_datasets(
+    ctx: Context,
+    dataset_group_arn: str | None = None,
+    next_token: str | None = None,
+    max_results: int | None = None,
+) -> dict:
+    found = ctx.state.of_kind(KIND, parent=dataset_group_arn)
+    rows, token = summaries(
+        ctx,
+        found,
+        "DatasetSummary",
+        max_results,
+        next_token,
+        {"datasetGroupArn": dataset_group_arn},
+    )
+    return {"datasets": rows, "nextToken": token}
+
+
+def update_dataset(ctx: Context, dataset_arn: str, schema_arn: str) -> dict:
+    dataset = ctx.state.get(KIND, dataset_arn)
+    require_status(dataset, ("ACTIVE",), "dataset", ctx.now)
+    group = ctx.state.get(dataset_groups.KIND, dataset.parent)
+    _schema_for(ctx, schema_arn, dataset.data["type"], group.attrs.get("domain"))
+    dataset.attrs["schemaArn"] = schema_arn
+    update = Update({"schemaArn": schema_arn}, ctx.now, ctx.creating())
+    dataset.attrs["latestDatasetUpdate"] = update
+    return {"datasetArn": dataset_arn}
+
+
+def delete_dataset(ctx: Context, dataset_arn: str) -> None:
+    dataset = ctx.state.get(KIND, dataset_arn)
+    require_status(dataset, ("ACTIVE", "CREATE FAILED"), "dataset", ctx.now)
+    ctx.delete(dataset.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
+
+
+def datasets_of(ctx: Context, dataset_group_arn: str) -> dict[str, Resource]:
+    """The live datasets of a group by canonical type."""
+    return {d.data["type"]: d for d in ctx.state.of_kind(KIND, parent=dataset_group_arn)}

@@ -1,0 +1,38 @@
+"""ARNs and seeded identifiers, so the same calls with the same seed give the same ids."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+
+def arn(region: str, account: str, kind: str, *path: str) -> str:
+    """``arn:aws:personalize:<region>:<account>:<kind>/<path…>``."""
+    return f"arn:aws:personalize:{region}:{account}:{kind}/{'/'.join(path)}"
+
+
+def arn_name(resource_arn: str) -> str:
+    """The last path element of an ARN (a resource's name for most kinds)."""
+    return resource_arn.rsplit("/", 1)[-1]
+
+
+class IdSource:
+    """Random ids from one seeded generator (thread-safety is the caller's lock)."""
+
+    def __init__(self, seed: int | None) -> None:
+        self.reseed(seed)
+
+    def reseed(self, seed: int | None) -> None:
+        self.seed = seed
+        self._rng = random.Random(seed)
+
+    def hex8(self) -> str:
+        """Eight lowercase hex digits, as in solution-version and event-tracker ARNs."""
+        return f"{self._rng.getrandbits(32):08x}"
+
+    def uuid(self) -> str:
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def derive(self) -> int:
+        """A seed for a model or job, drawn from this generator."""
+        return self._rng.getrandbits(31)

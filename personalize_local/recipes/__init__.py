@@ -1,0 +1,1 @@
+"""The public Amazon Personalize recipe catalogue (recipes, algorithms, feature transformations)."""

@@ -1,0 +1,1 @@
+"""Resource state: lifecycles, the per-region store, pagination and tags."""

@@ -1,0 +1,72 @@
+"""Status lifecycles that a polling client observes, with short configurable transitions.
+
+A lifecycle is a timeline of (time, status) steps; the status at any moment is the latest step
+that has begun. Nothing runs in the background: statuses are read off the clock when asked,
+so PENDING → IN_PROGRESS → ACTIVE needs no thread. Work that must finish before the last step
+(an import, a training run) holds the timeline open and closes it with :meth:`finish`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+#: The status of a resource whose deletion has completed; the store then forgets it.
+GONE = "GONE"
+
+Clock = Callable[[], float]
+
+
+class Lifecycle:
+    """The status timeline of one resource."""
+
+    def __init__(self, status: str, clock: Clock = time.time) -> None:
+        self._clock = clock
+        self._steps: list[tuple[float, str]] = [(clock(), status)]
+        self._lock = threading.Lock()
+        self.changed_at = self._steps[0][0]
+
+    def status(self, now: float | None = None) -> str:
+        now = self._clock() if now is None else now
+        with self._lock:
+            current = self._steps[0][1]
+            for at, status in self._steps:
+                if at <= now:
+                    current = status
+                else:
+                    break
+            return current
+
+    def last_change(self, now: float | None = None) -> float:
+        """When the current status began (``lastUpdatedDateTime``)."""
+        now = self._clock() if now is None else now
+        with self._lock:
+            return max(at for at, _ in self._steps if at <= now)
+
+    def walk(self, *statuses: str, step: float) -> None:
+        """From now, take each status in turn, ``step`` seconds apart (the first at once)."""
+        with self._lock:
+            at = self._clock()
+            self._steps = [s for s in self._steps if s[0] <= at]
+            for index, status in enumerate(statuses):
+                self._steps.append((at + index * step, status))
+
+    def finish(self, status: str, min_at: float | None = None) -> None:
+        """End the timeline with ``status``, no earlier than ``min_at`` (keeps steps visible)."""
+        with self._lock:
+            at = max(self._clock(), min_at or 0.0)
+            self._steps = [s for s in self._steps if s[0] <= self._clock()]
+            self._steps.append((at, status))
+
+    def final_status(self) -> str:
+        """The status the timeline ends in (what it is heading to)."""
+        with self._lock:
+            return self._steps[-1][1]
+
+
+def create(clock: Clock, step: float, final: str = "ACTIVE") -> Lifecycle:
+    """CREATE PENDING → CREATE IN_PROGRESS → ``final``, ``step`` seconds apart."""
+    lifecycle = Lifecycle("CREATE PENDING", clock)
+    lifecycle.walk("CREATE PENDING", "CREATE IN_PROGRESS", final, step=step)
+    return lifecycle

@@ -1,0 +1,163 @@
+"""The resources one account holds in one region, and the emulator that owns all regions."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Settings
+from ..errors import ResourceAlreadyExistsException, ResourceNotFoundException
+from ..ids import IdSource
+from .lifecycle import GONE, Clock, Lifecycle
+
+
+@dataclass
+class Resource:
+    """One Personalize resource: its wire members, its status timeline and its tags.
+
+    ``attrs`` holds the members of the resource's Describe shape except ``status`` and the
+    two timestamps, which are read off the lifecycle; ``data`` holds what is not on the wire
+    (a parsed schema, imported rows, a trained model).
+    """
+
+    kind: str
+    arn: str
+    attrs: dict[str, Any]
+    created: float
+    lifecycle: Lifecycle | None = None
+    parent: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    #: Position in creation order (timestamps can tie), set by the store.
+    order: int = 0
+
+    def status(self, now: float | None = None) -> str | None:
+        return self.lifecycle.status(now) if self.lifecycle else None
+
+    def describe(self, now: float | None = None) -> dict[str, Any]:
+        """The resource as its Describe operation shows it now."""
+        out = {
+            key: value.describe(now) if isinstance(value, Update) else value
+            for key, value in self.attrs.items()
+        }
+        out["creationDateTime"] = self.created
+        if self.lifecycle is None:
+            out["lastUpdatedDateTime"] = self.attrs.get("lastUpdatedDateTime", self.created)
+        else:
+            out["status"] = self.lifecycle.status(now)
+            out["lastUpdatedDateTime"] = max(self.created, self.lifecycle.last_change(now))
+        return out
+
+
+@dataclass
+class Update:
+    """A nested status record such as ``latestDatasetUpdate`` or ``latestCampaignUpdate``."""
+
+    attrs: dict[str, Any]
+    created: float
+    lifecycle: Lifecycle
+
+    def describe(self, now: float | None = None) -> dict[str, Any]:
+        return {
+            **self.attrs,
+            "status": self.lifecycle.status(now),
+            "creationDateTime": self.created,
+            "lastUpdatedDateTime": max(self.created, self.lifecycle.last_change(now)),
+        }
+
+
+class RegionState:
+    """Resources by ARN, for one account in one region."""
+
+    def __init__(self, region: str, emulator: Emulator) -> None:
+        self.region = region
+        self.emulator = emulator
+        self.resources: dict[str, Resource] = {}
+        self._created = 0
+
+    @property
+    def account(self) -> str:
+        return self.emulator.settings.account_id
+
+    def add(self, resource: Resource) -> Resource:
+        if resource.arn in self.resources:
+            raise ResourceAlreadyExistsException(
+                f"Another resource with Arn {resource.arn} already exists."
+            )
+        self._created += 1
+        resource.order = self._created
+        self.resources[resource.arn] = resource
+        return resource
+
+    def find(self, kind: str, arn: str) -> Resource | None:
+        resource = self.resources.get(arn)
+        if resource is None or resource.kind != kind or resource.status() == GONE:
+            return None
+        return resource
+
+    def get(self, kind: str, arn: str) -> Resource:
+        """The resource, or ``ResourceNotFoundException`` in the service's words."""
+        resource = self.find(kind, arn)
+        if resource is None:
+            noun = kind.replace("-", " ")
+            raise ResourceNotFoundException(f"The given {noun} does not exist: {arn}")
+        return resource
+
+    def of_kind(self, kind: str, parent: str | None = None) -> list[Resource]:
+        """Live resources of a kind (optionally under one parent), newest first."""
+        found = [
+            r
+            for r in self.resources.values()
+            if r.kind == kind and (parent is None or r.parent == parent) and r.status() != GONE
+        ]
+        return sorted(found, key=lambda r: r.order, reverse=True)
+
+    def sweep(self, now: float) -> None:
+        """Forget resources whose deletion has completed, and what they owned."""
+        gone = {arn for arn, r in self.resources.items() if r.status(now) == GONE}
+        while gone:
+            for arn in gone:
+                self.resources.pop(arn, None)
+            gone = {arn for arn, r in self.resources.items() if r.parent in gone}
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(list(self.resources.values()))
+
+
+class Emulator:
+    """Everything one endpoint holds: settings, seeded ids, and a state per region."""
+
+    def __init__(self, settings: Settings | None = None, clock: Clock = time.time) -> None:
+        self.settings = settings or Settings()
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.ids = IdSource(self.settings.seed)
+        self.regions: dict[str, RegionState] = {}
+        self._reset_hooks: list[Callable[[], None]] = []
+
+    def region(self, name: str) -> RegionState:
+        with self.lock:
+            state = self.regions.get(name)
+            if state is None:
+                state = self.regions[name] = RegionState(name, self)
+            return state
+
+    def reset(self) -> None:
+        """Forget every resource and restart the id sequence (``/moto-api/reset``)."""
+        with self.lock:
+            self.regions.clear()
+            self.ids.reseed(self.settings.seed)
+            for hook in self._reset_hooks:
+                hook()
+
+    def reseed(self, seed: int) -> None:
+        """Use ``seed`` from now on (``/moto-api/seed``)."""
+        with self.lock:
+            self.settings.seed = seed
+            self.ids.reseed(seed)
+
+    def on_reset(self, hook: Callable[[], None]) -> None:
+        self._reset_hooks.append(hook)
