@@ -44,9 +44,14 @@ class LocalServer:
             host = f"[{host}]"
         return f"http://{host}:{port}"
 
+    def _bind(self) -> None:
+        self._server.prepare()
+        # Jobs reach S3 and IAM through the endpoint itself, as Personalize reaches AWS.
+        self.emulator.endpoint_url = self.url
+
     def start(self) -> str:
         """Bind, serve in a daemon thread, and return the endpoint URL."""
-        self._server.prepare()
+        self._bind()
         self._thread = threading.Thread(
             target=self._server.serve, name="personalize-local", daemon=True
         )
@@ -55,10 +60,11 @@ class LocalServer:
 
     def serve_forever(self) -> None:
         """Bind and serve in this thread until :meth:`stop` (or an interrupt)."""
-        self._server.prepare()
+        self._bind()
         self._server.serve()
 
     def stop(self) -> None:
+        self.emulator.jobs.shutdown()
         self._server.stop()
         if self._thread is not None:
             self._thread.join(timeout=10)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ..context import Context
 from ..data import schemas as avro
-from ..errors import InvalidInputException
+from ..errors import InvalidInputException, ResourceInUseException
 from ..ids import arn_name
 from ..store.state import Resource, Update
 from . import dataset_groups
-from .common import register, require_status, summaries
+from .common import IN_FLIGHT, register, require_status, summaries
 
 KIND = "dataset"
 
@@ -91,6 +91,21 @@ def update_dataset(ctx: Context, dataset_arn: str, schema_arn: str) -> dict:
 def delete_dataset(ctx: Context, dataset_arn: str) -> None:
     dataset = ctx.state.get(KIND, dataset_arn)
     require_status(dataset, ("ACTIVE", "CREATE FAILED"), "dataset", ctx.now)
+    busy = [
+        job
+        for job in ctx.state.of_kind("dataset-import-job", parent=dataset_arn)
+        if job.status(ctx.now) in IN_FLIGHT
+    ]
+    busy += [
+        version
+        for version in ctx.state.of_kind("solution-version")
+        if version.attrs["datasetGroupArn"] == dataset.parent
+        and version.status(ctx.now) in IN_FLIGHT
+    ]
+    if busy:
+        raise ResourceInUseException(
+            f"Cannot delete {dataset_arn} while {busy[0].arn} is {busy[0].status(ctx.now)}."
+        )
     ctx.delete(dataset.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
 
 

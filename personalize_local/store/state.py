@@ -137,6 +137,13 @@ class Emulator:
         self.ids = IdSource(self.settings.seed)
         self.regions: dict[str, RegionState] = {}
         self._reset_hooks: list[Callable[[], None]] = []
+        #: Bumped by every reset, so a job started before it does not write into the new state.
+        self.generation = 0
+        #: The endpoint's own URL, once it is served: jobs reach S3 and IAM through it.
+        self.endpoint_url: str | None = None
+        from ..jobs import Jobs  # jobs need the store's types; the store owns the pool
+
+        self.jobs = Jobs(self)
 
     def region(self, name: str) -> RegionState:
         with self.lock:
@@ -149,6 +156,7 @@ class Emulator:
         """Forget every resource and restart the id sequence (``/moto-api/reset``)."""
         with self.lock:
             self.regions.clear()
+            self.generation += 1
             self.ids.reseed(self.settings.seed)
             for hook in self._reset_hooks:
                 hook()

@@ -103,3 +103,20 @@ def wait_gone(describe, timeout: float = 10.0) -> None:
             return
         time.sleep(0.01)
     raise AssertionError("resource never went away")
+
+
+def settle(describe, key: str, timeout: float = 60.0) -> dict:
+    """Poll ``describe()[key]`` until its status is no longer pending or in progress."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        current = describe()[key]
+        if current["status"] not in (
+            "CREATE PENDING",
+            "CREATE IN_PROGRESS",
+            "CREATE STOPPING",
+            "PENDING",
+            "IN_PROGRESS",
+        ):
+            return current
+        time.sleep(0.02)
+    raise AssertionError(f"{key} never settled")

@@ -1,0 +1,1 @@
+"""The rest of AWS as Personalize sees it: S3 and IAM, reached through the endpoint's own API."""

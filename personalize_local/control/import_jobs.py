@@ -1,0 +1,124 @@
+"""Dataset import jobs: read CSV from S3 through the S3 API, validate, and load the dataset."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..aws import access
+from ..aws.access import S3Location
+from ..aws.clients import AwsClients
+from ..context import Context
+from ..data import csv_import
+from ..data.contents import Contents
+from ..errors import InvalidInputException, LimitExceededException
+from ..jobs import JobFailure
+from ..store.state import Resource
+from .common import IN_FLIGHT, register, require_status, summaries
+
+KIND = "dataset-import-job"
+#: Pending or in-progress import jobs per region (not adjustable).
+MAX_IN_FLIGHT = 5
+#: Records each import job must bring (FULL or INCREMENTAL).
+MIN_RECORDS = 1000
+
+
+def contents(dataset: Resource) -> Contents:
+    """The dataset's rows (made empty on first use)."""
+    if "contents" not in dataset.data:
+        dataset.data["contents"] = Contents(dataset.data["type"])
+    return dataset.data["contents"]
+
+
+def in_flight(ctx: Context, kind: str) -> int:
+    return sum(1 for r in ctx.state.of_kind(kind) if r.status(ctx.now) in IN_FLIGHT)
+
+
+def create_dataset_import_job(
+    ctx: Context,
+    job_name: str,
+    dataset_arn: str,
+    data_source: dict,
+    role_arn: str | None = None,
+    tags: list | None = None,
+    import_mode: str | None = None,
+    publish_attribution_metrics_to_s3: bool | None = None,
+) -> dict:
+    dataset = ctx.state.get("dataset", dataset_arn)
+    require_status(dataset, ("ACTIVE",), "dataset", ctx.now)
+    mode = import_mode or "FULL"
+    if mode == "INCREMENTAL" and not contents(dataset).has_bulk:
+        raise InvalidInputException(
+            "INCREMENTAL import mode needs an earlier bulk import into the dataset; "
+            "import with FULL first."
+        )
+    if in_flight(ctx, KIND) >= MAX_IN_FLIGHT:
+        raise LimitExceededException(
+            f"More than {MAX_IN_FLIGHT} resources with PENDING or IN_PROGRESS status."
+        )
+    arn = ctx.arn(KIND, job_name)
+    attrs = {
+        "jobName": job_name,
+        "datasetImportJobArn": arn,
+        "datasetArn": dataset_arn,
+        "dataSource": data_source,
+        "roleArn": role_arn,
+        "importMode": mode,
+        "publishAttributionMetricsToS3": bool(publish_attribution_metrics_to_s3),
+    }
+    job = register(ctx, KIND, arn, attrs, ctx.pending(), dataset_arn, tags)
+    schema = ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]
+    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region)
+    location = data_source["dataLocation"]
+    context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
+
+    def work():
+        rows = load(clients, location, role_arn, schema, context)
+        return lambda: contents(dataset).import_rows(rows, mode)
+
+    ctx.emulator.jobs.submit(job, work)
+    return {"datasetImportJobArn": arn}
+
+
+def load(
+    clients: AwsClients, location: str, role_arn: str | None, schema, context: dict
+) -> pd.DataFrame:
+    """Every CSV row at ``location``, validated, or :class:`JobFailure` naming the problem."""
+    where = S3Location.parse(location, "Data location")
+    keys = access.list_objects(clients.s3, where)
+    if not keys:
+        raise JobFailure(f"Invalid Data location. No objects found at {where}.")
+    requests = [("s3:ListBucket", where.bucket_arn)]
+    requests += [("s3:GetObject", where.object_arn(key)) for key in keys]
+    access.check(clients, role_arn, where.bucket, requests, context)
+    frames = []
+    for key in keys:
+        payload = access.read_object(clients.s3, where.bucket, key)
+        frames.append(csv_import.read(payload, schema, f"s3://{where.bucket}/{key}"))
+    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if len(rows) < MIN_RECORDS:
+        raise JobFailure(
+            f"The import has {len(rows)} records; each dataset import job needs at least "
+            f"{MIN_RECORDS}."
+        )
+    return rows
+
+
+def describe_dataset_import_job(ctx: Context, dataset_import_job_arn: str) -> dict:
+    return {"datasetImportJob": ctx.state.get(KIND, dataset_import_job_arn).describe(ctx.now)}
+
+
+def list_dataset_import_jobs(
+    ctx: Context,
+    dataset_arn: str | None = None,
+    next_token: str | None = None,
+    max_results: int | None = None,
+) -> dict:
+    rows, token = summaries(
+        ctx,
+        ctx.state.of_kind(KIND, parent=dataset_arn),
+        "DatasetImportJobSummary",
+        max_results,
+        next_token,
+        {"datasetArn": dataset_arn},
+    )
+    return {"datasetImportJobs": rows, "nextToken": token}

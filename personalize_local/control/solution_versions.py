@@ -1,0 +1,228 @@
+"""Solution versions: real training in the background, metrics, stopping, and GetSolutionMetrics."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ..context import Context
+from ..errors import (
+    InvalidInputException,
+    LimitExceededException,
+    PersonalizeError,
+    ResourceInUseException,
+)
+from ..jobs import JobFailure
+from ..recipes import catalogue
+from ..store.state import Resource
+from . import datasets
+from .common import IN_FLIGHT, register, require_status, summaries
+from .import_jobs import contents, in_flight
+
+KIND = "solution-version"
+#: Pending or in-progress solution versions per region (adjustable on the service).
+MAX_IN_FLIGHT = 20
+#: Recipes whose versions may be trained with trainingMode UPDATE.
+UPDATABLE = ("aws-user-personalization",)
+MIN_INTERACTIONS = 1000
+MIN_USERS = 25
+
+
+def training_input(ctx: Context, group_arn: str) -> dict[str, Any]:
+    """A snapshot of the group's data, as the service trains on what exists at the start."""
+    frames: dict[str, Any] = {}
+    text_columns: list[str] = []
+    for kind, dataset in datasets.datasets_of(ctx, group_arn).items():
+        frames[kind] = contents(dataset).frame("ALL")
+        if kind == "Items":
+            schema = ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]
+            text_columns = [f.name for f in schema.fields if f.textual]
+    return {"frames": frames, "item_text_columns": text_columns}
+
+
+def create_solution_version(
+    ctx: Context,
+    solution_arn: str,
+    name: str | None = None,
+    training_mode: str | None = None,
+    tags: list | None = None,
+) -> dict:
+    solution = ctx.state.get("solution", solution_arn)
+    require_status(solution, ("ACTIVE",), "solution", ctx.now)
+    recipe = catalogue.recipe_by_arn(solution.attrs.get("recipeArn") or "")
+    mode = training_mode or "FULL"
+    base: Resource | None = None
+    if mode == "UPDATE":
+        if recipe is None or recipe.name not in UPDATABLE:
+            raise InvalidInputException(
+                "trainingMode UPDATE is supported only for the User-Personalization recipe."
+            )
+        base = _latest_full(ctx, solution_arn)
+    elif mode == "AUTOTRAIN":
+        raise InvalidInputException("trainingMode AUTOTRAIN is used by automatic training only.")
+    if in_flight(ctx, KIND) >= MAX_IN_FLIGHT:
+        raise LimitExceededException(
+            f"More than {MAX_IN_FLIGHT} resources with PENDING or IN_PROGRESS status."
+        )
+    version_id = ctx.ids.hex8()
+    arn = f"{solution_arn}/{version_id}"
+    attrs = {
+        "name": name or version_id,
+        "solutionVersionArn": arn,
+        "solutionArn": solution_arn,
+        "performHPO": solution.attrs["performHPO"],
+        "performAutoML": solution.attrs["performAutoML"],
+        "performIncrementalUpdate": solution.attrs["performIncrementalUpdate"],
+        "recipeArn": solution.attrs["recipeArn"],
+        "eventType": solution.attrs.get("eventType"),
+        "datasetGroupArn": solution.attrs["datasetGroupArn"],
+        "solutionConfig": solution.attrs.get("solutionConfig"),
+        "trainingMode": mode,
+        "trainingType": "MANUAL",
+    }
+    version = register(ctx, KIND, arn, attrs, ctx.pending(), solution_arn, tags)
+    snapshot = training_input(ctx, solution.attrs["datasetGroupArn"])
+    seed = ctx.ids.derive()
+    ctx.emulator.jobs.submit(version, lambda: _train(version, recipe, snapshot, seed, base))
+    return {"solutionVersionArn": arn}
+
+
+def _latest_full(ctx: Context, solution_arn: str) -> Resource:
+    for version in ctx.state.of_kind(KIND, parent=solution_arn):
+        if version.attrs["trainingMode"] == "FULL" and version.status(ctx.now) == "ACTIVE":
+            return version
+    raise InvalidInputException(
+        "trainingMode UPDATE needs an ACTIVE solution version trained with trainingMode FULL."
+    )
+
+
+def _train(
+    version: Resource,
+    recipe: catalogue.RecipeInfo | None,
+    snapshot: dict[str, Any],
+    seed: int,
+    base: Resource | None,
+):
+    """Train (and tune and evaluate) off the request thread; return the commit step."""
+    from ..evaluation.hpo import tune
+    from ..evaluation.solution_metrics import solution_metrics
+    from ..models.data import InteractionData
+    from ..models.registry import train
+
+    started = time.perf_counter()
+    if recipe is None:
+        raise JobFailure("The solution has no recipe (AutoML is not emulated).")
+    frames = snapshot["frames"]
+    interactions = frames.get("Interactions")
+    if interactions is None or len(interactions) == 0:
+        raise JobFailure("There is no interactions data in the dataset group to train on.")
+    config = dict(version.attrs.get("solutionConfig") or {})
+    if version.attrs.get("eventType"):
+        config["eventType"] = version.attrs["eventType"]
+    hyperparameters = dict(config.get("algorithmHyperParameters") or {})
+    feature_params = dict(config.get("featureTransformationParameters") or {})
+    try:
+        data = InteractionData.from_frames(
+            interactions,
+            frames.get("Items"),
+            frames.get("Users"),
+            item_text_columns=snapshot["item_text_columns"],
+        )
+        _check_minimum(data)
+        tuned = None
+        if base is not None:
+            hyperparameters = dict(base.data.get("hyperparameters") or hyperparameters)
+        elif version.attrs["performHPO"]:
+            tuned, _trials = tune(
+                recipe.name,
+                data,
+                config.get("hpoConfig") or {},
+                (config.get("hpoConfig") or {}).get("hpoObjective"),
+                hyperparameters,
+                feature_params,
+                seed,
+            )
+            hyperparameters = {**hyperparameters, **tuned}
+        if base is not None:
+            metrics = base.data.get("metrics", {})
+        else:
+            metrics = solution_metrics(
+                recipe.name, data, hyperparameters, feature_params, seed, solution_config=config
+            )
+        model = train(recipe.name, data, hyperparameters, feature_params, seed, config)
+    except PersonalizeError as error:
+        raise JobFailure(error.message) from None
+    hours = (time.perf_counter() - started) / 3600
+
+    def commit() -> None:
+        version.data.update(model=model, metrics=metrics, hyperparameters=hyperparameters)
+        version.attrs["trainingHours"] = round(hours, 6)
+        if tuned is not None:
+            version.attrs["tunedHPOParams"] = {"algorithmHyperParameters": dict(tuned)}
+
+    return commit
+
+
+def _check_minimum(data) -> None:
+    """The service's minimum data to train, with its failure texts."""
+    import numpy as np
+
+    if len(data.user_idx) < MIN_INTERACTIONS:
+        raise JobFailure(
+            f"Create failed. Dataset has fewer than {MIN_INTERACTIONS} interactions "
+            f"({len(data.user_idx)})."
+        )
+    per_user = np.bincount(data.user_idx, minlength=len(data.users))
+    if int((per_user >= 2).sum()) < MIN_USERS:
+        raise JobFailure(
+            f"Create failed. Dataset has fewer than {MIN_USERS} users with at least 2 "
+            "interactions each."
+        )
+
+
+def describe_solution_version(ctx: Context, solution_version_arn: str) -> dict:
+    return {"solutionVersion": ctx.state.get(KIND, solution_version_arn).describe(ctx.now)}
+
+
+def list_solution_versions(
+    ctx: Context,
+    solution_arn: str | None = None,
+    next_token: str | None = None,
+    max_results: int | None = None,
+) -> dict:
+    if solution_arn:
+        ctx.state.get("solution", solution_arn)
+    rows, token = summaries(
+        ctx,
+        ctx.state.of_kind(KIND, parent=solution_arn),
+        "SolutionVersionSummary",
+        max_results,
+        next_token,
+        {"solutionArn": solution_arn},
+    )
+    return {"solutionVersions": rows, "nextToken": token}
+
+
+def stop_solution_version_creation(ctx: Context, solution_version_arn: str) -> None:
+    version = ctx.state.get(KIND, solution_version_arn)
+    status = version.status(ctx.now)
+    if status not in IN_FLIGHT:
+        raise ResourceInUseException(
+            f"The solution version {solution_version_arn} is {status}; only a version in "
+            "CREATE PENDING or CREATE IN_PROGRESS can be stopped."
+        )
+    version.data["stop_requested"] = True
+    if status == "CREATE PENDING":
+        version.lifecycle.finish("CREATE STOPPED")
+    else:
+        # The job ends it CREATE STOPPED when its current step returns.
+        version.lifecycle.walk("CREATE STOPPING", step=0)
+
+
+def get_solution_metrics(ctx: Context, solution_version_arn: str) -> dict:
+    version = ctx.state.get(KIND, solution_version_arn)
+    if version.status(ctx.now) != "ACTIVE":
+        raise InvalidInputException(
+            f"The given solution must be in the ACTIVE state: {solution_version_arn}"
+        )
+    return {"solutionVersionArn": solution_version_arn, "metrics": version.data["metrics"]}
