@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from .control import (
+    campaigns,
     dataset_groups,
     datasets,
     deletion_jobs,
@@ -18,7 +19,9 @@ from .control import (
     solutions,
     tagging,
 )
+from .events import api as events_api
 from .protocol.dispatch import Handler, handlers_from
+from .runtime import api as runtime_api
 
 PROVIDERS = (
     schemas,
@@ -29,10 +32,13 @@ PROVIDERS = (
     deletion_jobs,
     solutions,
     solution_versions,
+    campaigns,
     event_trackers,
     filters,
     recipes,
     tagging,
+    runtime_api,
+    events_api,
 )
 
 

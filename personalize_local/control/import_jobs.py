@@ -18,7 +18,8 @@ from .common import IN_FLIGHT, register, require_status, summaries
 KIND = "dataset-import-job"
 #: Pending or in-progress import jobs per region (not adjustable).
 MAX_IN_FLIGHT = 5
-#: Records each import job must bring (FULL or INCREMENTAL).
+#: Records each Interactions import job must bring, FULL or INCREMENTAL (the quotas page lists
+#: this minimum for item interactions only).
 MIN_RECORDS = 1000
 
 
@@ -71,8 +72,10 @@ def create_dataset_import_job(
     location = data_source["dataLocation"]
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
 
+    minimum = MIN_RECORDS if dataset.data["type"] == "Interactions" else 1
+
     def work():
-        rows = load(clients, location, role_arn, schema, context)
+        rows = load(clients, location, role_arn, schema, context, minimum)
         return lambda: contents(dataset).import_rows(rows, mode)
 
     ctx.emulator.jobs.submit(job, work)
@@ -80,7 +83,12 @@ def create_dataset_import_job(
 
 
 def load(
-    clients: AwsClients, location: str, role_arn: str | None, schema, context: dict
+    clients: AwsClients,
+    location: str,
+    role_arn: str | None,
+    schema,
+    context: dict,
+    minimum: int = MIN_RECORDS,
 ) -> pd.DataFrame:
     """Every CSV row at ``location``, validated, or :class:`JobFailure` naming the problem."""
     where = S3Location.parse(location, "Data location")
@@ -95,10 +103,9 @@ def load(
         payload = access.read_object(clients.s3, where.bucket, key)
         frames.append(csv_import.read(payload, schema, f"s3://{where.bucket}/{key}"))
     rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    if len(rows) < MIN_RECORDS:
+    if len(rows) < minimum:
         raise JobFailure(
-            f"The import has {len(rows)} records; each dataset import job needs at least "
-            f"{MIN_RECORDS}."
+            f"The import has {len(rows)} records; each dataset import job needs at least {minimum}."
         )
     return rows
 

@@ -21,9 +21,12 @@ class Contents:
     dataset_type: str
     bulk: pd.DataFrame | None = None
     streamed: list[dict[str, Any]] = field(default_factory=list)
+    #: Bumped by every change except recorded rows, which readers add to their caches.
+    version: int = 0
 
     def import_rows(self, rows: pd.DataFrame, mode: str) -> None:
         """Apply a bulk import: FULL replaces the bulk rows, INCREMENTAL adds to them."""
+        self.version += 1
         if mode == "FULL" or self.bulk is None:
             self.bulk = rows.reset_index(drop=True)
         else:
@@ -60,6 +63,7 @@ class Contents:
         """Remove every row of these users; the number of rows removed."""
         if self.dataset_type not in ("Interactions", "Users", "Action_Interactions"):
             return 0
+        self.version += 1
         removed = 0
         if self.bulk is not None:
             keep = ~self.bulk["USER_ID"].isin(user_ids)

@@ -64,7 +64,7 @@ def workshop_bucket(
 
 
 def interactions_csv(
-    users: int = 60, items: int = 40, per_user: int = 25, seed: int = 0, clusters: int = 2
+    users: int = 60, items: int = 60, per_user: int = 20, seed: int = 0, clusters: int = 2
 ) -> bytes:
     """Clustered interactions: user u mostly watches items of cluster u % clusters."""
     rng = np.random.default_rng(seed)

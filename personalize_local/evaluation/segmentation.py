@@ -1,0 +1,80 @@
+"""Metrics of the non-list families: USER_SEGMENTATION and Trending-Now.
+
+USER_SEGMENTATION (Item-Affinity, Item-Attribute-Affinity): every user's oldest 80% of
+interactions train, the newest 20% test. Up to 500 items with test interactions are queried
+(seeded sample); for each, the model ranks all users and its top K = ⌈1% of users⌉ are compared
+with the users who interacted with the item in the test part:
+
+    hits_at_1_percent = mean over items of |top K ∩ truth| / K,
+    recall_at_1_percent = mean over items of |top K ∩ truth| / |truth|,
+    coverage = |users appearing in any top-K list| / |users|.
+
+Trending-Now ("trend prediction accuracy"): with W the trend window and t_max the latest
+event, the model is trained on events up to t₀ = t_max − W and predicts the top 25 trending
+items at t₀. Each item's actual increase in the next window is
+Δ_j = count(t₀, t_max] − count(t₀ − W, t₀]; the metric is Σ_{recommended} Δ_j divided by the
+Σ of the 25 largest Δ_j, clipped to [0, 1] (0 when nothing trended).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from personalize_local.evaluation import metrics as M
+from personalize_local.evaluation.holdout import rng_for, split_per_user
+from personalize_local.models.affinity import user_affinity
+from personalize_local.models.config import parse_trend_frequency
+from personalize_local.models.registry import Prepared, fit_prepared
+
+MAX_QUERIES = 500
+USER_FRACTION = 0.01
+
+
+def segmentation_metrics(prep: Prepared, seed: int) -> dict[str, float]:
+    """coverage, hits_at_1_percent, recall_at_1_percent (unrounded)."""
+    train, test = split_per_user(prep.data)
+    model = fit_prepared(prep, seed, data=train)
+    to_model = model.item_index(list(prep.data.items))
+    test_items = np.unique(test.item_idx)
+    test_items = test_items[to_model[test_items] >= 0]
+    rng = rng_for(seed, "segquery")
+    if len(test_items) > MAX_QUERIES:
+        test_items = np.sort(rng.choice(test_items, MAX_QUERIES, replace=False))
+    n_users = int((np.bincount(train.user_idx, minlength=train.n_users) > 0).sum())
+    k = max(1, int(np.ceil(USER_FRACTION * n_users)))
+    ranked, truths = [], []
+    for j in test_items:
+        scores = user_affinity(model, np.array([to_model[j]]))
+        finite = np.flatnonzero(np.isfinite(scores))
+        order = finite[np.lexsort((finite, -scores[finite]))][:k]
+        ranked.append(order)
+        truths.append(np.unique(test.user_idx[test.item_idx == j]))
+    hits, recall = M.hits_and_recall_at_fraction(ranked, truths)
+    covered = len(np.unique(np.concatenate(ranked))) if ranked else 0
+    return {"coverage": covered / max(n_users, 1), "hits_at_1_percent": hits,
+            "recall_at_1_percent": recall}
+
+
+def trending_metrics(prep: Prepared, seed: int) -> dict[str, float]:
+    """trend_prediction_accuracy (unrounded)."""
+    data = prep.data
+    window = parse_trend_frequency(prep.config.trend_discovery_frequency)
+    t_max = int(data.timestamp.max())
+    t0 = t_max - window
+    train = data.subset(data.timestamp <= t0)
+    if len(train) == 0:
+        return {"trend_prediction_accuracy": 0.0}
+    model = fit_prepared(prep, seed, data=train)
+    top = np.argsort(-model.score_trending(t0), kind="stable")[:25]
+    recommended = model.item_index(list(model.item_ids[top]))  # model space
+    after = (data.timestamp > t0) & (data.timestamp <= t_max)
+    before = (data.timestamp > t0 - window) & (data.timestamp <= t0)
+    delta = (np.bincount(data.item_idx[after], minlength=data.n_items)
+             - np.bincount(data.item_idx[before], minlength=data.n_items)).astype(np.float64)
+    rec_data = np.flatnonzero(np.isin(data.items, model.item_ids[recommended]))
+    best = np.sort(delta)[::-1][:25]
+    denominator = best[best > 0].sum()
+    if denominator <= 0:
+        return {"trend_prediction_accuracy": 0.0}
+    value = delta[rec_data].sum() / denominator
+    return {"trend_prediction_accuracy": float(np.clip(value, 0.0, 1.0))}

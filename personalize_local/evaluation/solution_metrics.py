@@ -1,0 +1,158 @@
+"""GetSolutionMetrics: the service's offline evaluation, recomputed honestly.
+
+Protocol (metrics-and-anchors.md §2.3): the solution's training-data selection is applied, a
+seeded 10% of the users are held out, the model is trained on the other 90% exactly as `train`
+would train it, and each test user's earlier interactions are the input while the last one
+(``holdout="last"``, default) or the newest 10% (``"fraction"``) are the truth. Per family:
+
+* USER_PERSONALIZATION, PERSONALIZED_ACTIONS: top 25 from the input history.
+* POPULAR_ITEMS (Popularity-Count): the popularity top 25 for everyone.
+* RELATED_ITEMS: the last input item is the query. Histories are first reduced to each
+  (user, item) pair's first interaction (related-items models never return the query item,
+  and co-occurrence models see interactions as sets), so the truth is always a new item and
+  the user's input items are left out of the related list, as an "exclude seen" filter would.
+* PERSONALIZED_RANKING: the model ranks a candidate list made of the truth plus the 50 most
+  popular training items; the top 25 of that ranking are scored. (The service's choice is not
+  documented; its coverage of ~0.004–0.014 points to a small fixed candidate set.)
+* USER_SEGMENTATION and Trending-Now: see `personalize_local.evaluation.segmentation`.
+
+Values are rounded to 4 decimals, with the service's metric names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from personalize_local.evaluation import metrics as M
+from personalize_local.evaluation.holdout import LAST, UserHoldout, dedupe_first, hold_out_users
+from personalize_local.evaluation.segmentation import segmentation_metrics, trending_metrics
+from personalize_local.models.base import TrainedModel, top_k_rows
+from personalize_local.models.data import InteractionData
+from personalize_local.models.engine import EngineSettings
+from personalize_local.models.registry import (
+    PERSONALIZED_RANKING,
+    POPULAR_ITEMS,
+    RELATED_ITEMS,
+    USER_SEGMENTATION,
+    Prepared,
+    _objective,
+    fit_prepared,
+    prepare,
+)
+
+K_LIST = 25
+RANKING_CANDIDATES = 50
+#: Scores are computed for this many matrix cells at a time (bounds memory on big catalogues).
+CELLS_PER_BATCH = 20_000_000
+
+
+def _batched_scores(model: TrainedModel, histories: list[np.ndarray],
+                    weights: list[np.ndarray]):
+    step = max(1, CELLS_PER_BATCH // max(len(model.item_ids), 1))
+    for start in range(0, len(histories), step):
+        yield start, model.score_histories(histories[start:start + step],
+                                           weights[start:start + step])
+
+
+def ranked_lists(model: TrainedModel, prep: Prepared, split: UserHoldout,
+                 data: InteractionData) -> np.ndarray:
+    """Top-25 lists of the test users, as item indexes of ``data`` (-1 padded)."""
+    to_model = model.item_index(list(data.items))
+    to_data = pd.Index(data.items).get_indexer(pd.Index(model.item_ids))
+    histories, weights = [], []
+    for inp, w in zip(split.inputs, split.input_weights, strict=True):
+        m = to_model[inp]
+        histories.append(m[m >= 0])
+        weights.append(w[m >= 0])
+    n = len(histories)
+    out = np.full((n, K_LIST), -1, np.int64)
+    kind, family = prep.spec.kind, prep.spec.family
+    if family == RELATED_ITEMS:
+        queries = np.array([h[-1] if len(h) else -1 for h in histories])
+        step = max(1, CELLS_PER_BATCH // max(len(model.item_ids), 1))
+        for start in range(0, n, step):
+            scores = model.score_related_indexes(queries[start:start + step])
+            # Histories are deduplicated, so the truth is never an input item: leave those
+            # out as an "exclude seen" filter would (as for the UP engine on such data).
+            for r in range(scores.shape[0]):
+                scores[r, histories[start + r]] = -np.inf
+            out[start:start + step] = top_k_rows(scores, K_LIST)
+    elif kind == "popularity":
+        out[:] = top_k_rows(model.score_popular()[np.newaxis, :], K_LIST)[0]
+    else:
+        popular = np.argsort(-model.popularity, kind="stable")[:RANKING_CANDIDATES]
+        for start, scores in _batched_scores(model, histories, weights):
+            if family == PERSONALIZED_RANKING:
+                restricted = np.full_like(scores, -np.inf)
+                for r in range(scores.shape[0]):
+                    truth = to_model[split.truths[start + r]]
+                    cand = np.union1d(popular, truth[truth >= 0])
+                    restricted[r, cand] = np.where(np.isfinite(scores[r, cand]),
+                                                   scores[r, cand], -1e300)
+                scores = restricted
+            out[start:start + scores.shape[0]] = top_k_rows(scores, K_LIST)
+    return np.where(out >= 0, to_data[np.maximum(out, 0)], -1)
+
+
+def list_metrics(ranked: np.ndarray, truths: list[np.ndarray], n_catalogue: int,
+                 rewards: np.ndarray | None = None) -> dict[str, float]:
+    """The service's item-list metrics from ranked lists and truth sets (unrounded)."""
+    hits = M.hit_matrix(ranked, truths)
+    n_rel = np.array([len(t) for t in truths])
+    out = {"coverage": M.coverage(ranked, n_catalogue),
+           "mean_reciprocal_rank_at_25": M.mean_reciprocal_rank(hits, 25)}
+    for k in (5, 10, 25):
+        out[f"normalized_discounted_cumulative_gain_at_{k}"] = M.ndcg_at_k(hits, n_rel, k)
+    for k in (5, 10, 25):
+        out[f"precision_at_{k}"] = M.precision_at_k(hits, k)
+    if rewards is not None:
+        out["average_rewards_at_k"] = M.average_rewards_at_k(ranked, rewards, K_LIST)
+    return out
+
+
+def evaluate_split(prep: Prepared, split: UserHoldout, seed: int, n_catalogue: int,
+                   settings: EngineSettings | None = None) -> dict[str, float]:
+    """Fit on ``split.train`` and score the split's test users (unrounded metrics)."""
+    model = fit_prepared(prep, seed, data=split.train, settings=settings)
+    ranked = ranked_lists(model, prep, split, prep.data)
+    rewards, _ = _objective(prep)
+    return list_metrics(ranked, split.truths, n_catalogue, rewards)
+
+
+def user_split(prep: Prepared, seed: int, holdout: str = LAST) -> UserHoldout:
+    """The 10%-of-users split of the prepared data (deduplicated for related items)."""
+    data = dedupe_first(prep.data) if prep.spec.family == RELATED_ITEMS else prep.data
+    return hold_out_users(data, seed, holdout)
+
+
+def solution_metrics(recipe: str, data: InteractionData,
+                     hyperparameters: Mapping[str, str] | None,
+                     feature_params: Mapping[str, str] | None, seed: int,
+                     solution_config: Mapping | None = None,
+                     holdout: str = LAST) -> dict[str, float]:
+    """GetSolutionMetrics for a solution version trained with these settings.
+
+    Parameters
+    ----------
+    recipe, data, hyperparameters, feature_params, seed, solution_config
+        As for `personalize_local.models.train`.
+    holdout : {"last", "fraction"}
+        Ground truth per test user: the last interaction, or the newest 10%.
+
+    Returns
+    -------
+    dict
+        Metric name → value rounded to 4 decimals (the service's keys for the family).
+    """
+    prep = prepare(recipe, data, hyperparameters, feature_params, solution_config)
+    if prep.spec.family == USER_SEGMENTATION:
+        values = segmentation_metrics(prep, seed)
+    elif prep.spec.kind == "trending":
+        values = trending_metrics(prep, seed)
+    else:
+        assert prep.spec.family != POPULAR_ITEMS or prep.spec.kind == "popularity"
+        values = evaluate_split(prep, user_split(prep, seed, holdout), seed, data.n_items)
+    return {k: round(float(v), 4) for k, v in values.items()}

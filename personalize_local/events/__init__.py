@@ -1,0 +1,1 @@
+"""The personalize-events operations: recording events, items, users and actions."""

@@ -1,0 +1,79 @@
+"""Item-attribute expressions of batch segment jobs: ``ITEMS.GENRES = "Comedy" AND …``.
+
+Grammar (personalize-api.md §10.2; equality only, joined by AND / OR, AND binding tighter):
+
+    expression := conjunction ("OR" conjunction)*
+    conjunction := clause ("AND" clause)*
+    clause := "ITEMS." column "=" "\"" value "\""
+
+A clause matches an item when one of the item's ``|``-separated values of that column equals
+the value (case-insensitively; numbers compare numerically).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from personalize_local.errors import InvalidInputException
+
+_CLAUSE = re.compile(r'\s*ITEMS\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*',
+                     re.IGNORECASE)
+_JOIN = re.compile(r"\s*(AND|OR)\b", re.IGNORECASE)
+
+
+def parse_expression(expression: str) -> list[list[tuple[str, str]]]:
+    """Disjunction of conjunctions of (COLUMN, value) clauses."""
+    pos, groups, current = 0, [], []
+    text = expression.strip()
+    while True:
+        m = _CLAUSE.match(text, pos)
+        if m is None:
+            raise InvalidInputException(f"Invalid item attribute expression: {expression!r}")
+        current.append((m.group(1).upper(), m.group(2).replace('\\"', '"')))
+        pos = m.end()
+        if pos >= len(text):
+            break
+        j = _JOIN.match(text, pos)
+        if j is None:
+            raise InvalidInputException(f"Invalid item attribute expression: {expression!r}")
+        if j.group(1).upper() == "OR":
+            groups.append(current)
+            current = []
+        pos = j.end()
+    groups.append(current)
+    return groups
+
+
+def _clause_mask(meta: pd.DataFrame, column: str, value: str) -> np.ndarray:
+    if column not in meta.columns:
+        raise InvalidInputException(f"Unknown item attribute in expression: ITEMS.{column}")
+    series = meta[column]
+    numeric = pd.to_numeric(series, errors="coerce")
+    try:
+        target = float(value)
+    except ValueError:
+        target = None
+    if target is not None and numeric.notna().any():
+        return (numeric == target).to_numpy()
+    wanted = value.strip().lower()
+    return series.map(lambda v: isinstance(v, str) and any(
+        p.strip().lower() == wanted for p in v.split("|"))).to_numpy(bool)
+
+
+def matching_items(items_meta: pd.DataFrame | None, item_ids: np.ndarray,
+                   expression: str) -> np.ndarray:
+    """Indexes into ``item_ids`` of the items satisfying ``expression``."""
+    groups = parse_expression(expression)
+    if items_meta is None:
+        raise InvalidInputException("Item attribute queries need an Items dataset.")
+    meta = items_meta.reindex(pd.Index([str(i) for i in item_ids]))
+    mask = np.zeros(len(item_ids), bool)
+    for group in groups:
+        part = np.ones(len(item_ids), bool)
+        for column, value in group:
+            part &= _clause_mask(meta, column, value)
+        mask |= part
+    return np.flatnonzero(mask)

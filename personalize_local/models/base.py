@@ -1,0 +1,224 @@
+"""The contract every trained recipe model fulfils (the server's only view of a model).
+
+A `TrainedModel` is what a solution version holds. It is a plain picklable object (numpy and
+scipy arrays, no open handles), so the server can keep it in memory and persist it.
+
+Scores
+------
+Every ``score_*`` method returns a **full score vector over** ``item_ids`` (or over ``user_ids``
+for segmentation): larger is better, the scale is the model's own. ``-inf`` marks items the
+model will not recommend for this query (the query item of a related-items request, items the
+user has already seen when the training data never repeats an item). The serving layer applies
+filters, promotions, exploration and top-k itself; `to_probabilities` turns scores into the
+service's softmax scores. `recommend` is a convenience top-k used by the evaluation.
+
+Histories
+---------
+User-facing methods take the user's **current** history: the training interactions plus events
+recorded after training (PutEvents), as item id strings with optional timestamps, event types and
+event values. Unknown item ids are ignored; events the solution's training-data selection would
+have excluded (another ``eventType``, a value below the threshold) are ignored too, and
+``eventsConfig`` weights apply. An empty history gives popularity scores, as the service answers
+unknown users with popular items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from personalize_local.models.selection import Selection, type_weight
+
+
+def to_probabilities(scores: np.ndarray, temperature: float = 1.0,
+                     decimals: int = 7) -> np.ndarray:
+    """Softmax of standardised scores, rounded like the service's scores.
+
+    p_j = exp(z_j / T) / Σ_k exp(z_k / T) with z = (s − mean(s)) / std(s) over the finite
+    scores; ``-inf`` scores get probability 0. Over the whole catalogue the result sums to 1
+    (User-Personalization v1); pass a subset to normalise over the subset (v2, ranking).
+    """
+    s = np.asarray(scores, np.float64)
+    finite = np.isfinite(s)
+    out = np.zeros_like(s)
+    if not finite.any():
+        return out
+    vals = s[finite]
+    std = vals.std()
+    z = (vals - vals.mean()) / (std if std > 0 else 1.0) / temperature
+    e = np.exp(z - z.max())
+    out[finite] = e / e.sum()
+    return np.round(out, decimals)
+
+
+def top_k(scores: np.ndarray, k: int, exclude: np.ndarray | None = None) -> np.ndarray:
+    """Indexes of the k best finite scores, best first; ties keep index order."""
+    s = np.asarray(scores, np.float64).copy()
+    if exclude is not None and len(exclude):
+        s[exclude] = -np.inf
+    valid = np.flatnonzero(np.isfinite(s))
+    if len(valid) == 0:
+        return valid
+    k = min(k, len(valid))
+    part = valid[np.argpartition(-s[valid], k - 1)[:k]] if k < len(valid) else valid
+    return part[np.lexsort((part, -s[part]))]
+
+
+def top_k_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """Row-wise `top_k` of a 2-D score matrix; rows are padded with -1."""
+    out = np.full((scores.shape[0], k), -1, np.int64)
+    for r in range(scores.shape[0]):
+        idx = top_k(scores[r], k)
+        out[r, : len(idx)] = idx
+    return out
+
+
+class TrainedModel:
+    """Base class of all recipe models.
+
+    Attributes
+    ----------
+    recipe : str
+        The recipe name the model was trained for.
+    item_ids : np.ndarray of str
+        The model's catalogue; score vectors are aligned with it.
+    user_ids : np.ndarray of str
+        Users known from training (segmentation scores are aligned with it).
+    popularity : np.ndarray of float
+        Distinct training users per item (the service's popularity).
+    selection : Selection
+        The training-data selection, re-applied to histories at scoring time.
+    """
+
+    recipe: str = ""
+    item_ids: np.ndarray
+    user_ids: np.ndarray
+    popularity: np.ndarray
+    selection: Selection
+
+    def __init__(self, recipe: str, item_ids: np.ndarray, user_ids: np.ndarray,
+                 popularity: np.ndarray, selection: Selection | None = None) -> None:
+        self.recipe = recipe
+        self.item_ids = np.asarray(item_ids, dtype=object)
+        self.user_ids = np.asarray(user_ids, dtype=object)
+        self.popularity = np.asarray(popularity, np.float64)
+        self.selection = selection or Selection()
+        self._index: dict[str, int] | None = None
+
+    # ------------------------------------------------------------------ id handling
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_index"] = None  # rebuilt lazily; keeps pickles small
+        return state
+
+    def item_index(self, ids: Sequence[str]) -> np.ndarray:
+        """Model indexes of item ids (-1 for ids the model does not know)."""
+        if self._index is None:
+            self._index = {str(v): i for i, v in enumerate(self.item_ids)}
+        index = self._index
+        return np.fromiter((index.get(str(v), -1) for v in ids), np.int64, len(ids))
+
+    def history_indexes(self, history_items: Sequence[str],
+                        history_times: Sequence[int] | None = None,
+                        history_types: Sequence[str] | None = None,
+                        history_values: Sequence[float] | None = None,
+                        ) -> tuple[np.ndarray, np.ndarray]:
+        """Known, selected history items in chronological order, with their event weights."""
+        idx = self.item_index(list(history_items))
+        w = np.ones(len(idx), np.float32)
+        if history_types is not None:
+            w = np.fromiter((self.event_weight(t) for t in history_types), np.float32, len(idx))
+        if history_values is not None and self.selection.event_value_threshold is not None:
+            vals = np.asarray(history_values, np.float64)
+            w[~(vals >= self.selection.event_value_threshold)] = 0.0
+        order = (np.argsort(np.asarray(history_times, np.int64), kind="stable")
+                 if history_times is not None else np.arange(len(idx)))
+        idx, w = idx[order], w[order]
+        keep = (idx >= 0) & (w > 0)
+        return idx[keep], w[keep]
+
+    def event_weight(self, event_type: str | None) -> float:
+        """Weight of an event type under the solution's selection (1 when types do not matter)."""
+        return type_weight(self.selection, event_type)
+
+    # ------------------------------------------------------------------ scoring contract
+    def score_histories(self, histories: Sequence[np.ndarray],
+                        weights: Sequence[np.ndarray] | None = None) -> np.ndarray:
+        """Scores for a batch of histories given as model item indexes (chronological).
+
+        Returns an (n_histories × n_items) float array. The default scores popularity.
+        """
+        return np.tile(self.score_popular(), (len(histories), 1))
+
+    def score_user(self, history_items: Sequence[str],
+                   history_times: Sequence[int] | None = None,
+                   history_types: Sequence[str] | None = None,
+                   history_values: Sequence[float] | None = None) -> np.ndarray:
+        """Scores over ``item_ids`` from the user's current history (see the module docstring)."""
+        idx, w = self.history_indexes(history_items, history_times, history_types,
+                                      history_values)
+        return self.score_histories([idx], [w])[0]
+
+    def score_popular(self) -> np.ndarray:
+        """Popularity scores: distinct training users per item."""
+        return self.popularity.astype(np.float64).copy()
+
+    def score_related(self, item_id: str) -> np.ndarray:
+        """RELATED_ITEMS scores for a query item; unknown items get popularity."""
+        return self.score_popular()
+
+    def score_trending(self, now: int | None = None) -> np.ndarray:
+        """POPULAR_ITEMS trending scores at time ``now``; only Trending-Now implements it."""
+        raise NotImplementedError(f"{self.recipe} does not score trending items")
+
+    def score_users_for_items(self, item_ids: Sequence[str]) -> np.ndarray:
+        """USER_SEGMENTATION: affinity of every user in ``user_ids`` for the items."""
+        raise NotImplementedError(f"{self.recipe} does not score users")
+
+    def cold_item_scores(self, history_items: Sequence[str],
+                         history_times: Sequence[int] | None = None) -> np.ndarray:
+        """Metadata similarity of every item to the history (0 when there is no metadata)."""
+        return np.zeros(len(self.item_ids))
+
+    # ------------------------------------------------------------------ conveniences
+    def recommend(self, history_items: Sequence[str],
+                  history_times: Sequence[int] | None = None, n: int = 25,
+                  exclude: Sequence[str] | None = None,
+                  history_types: Sequence[str] | None = None,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-n (item_ids, scores) for a user history, skipping ``exclude`` ids."""
+        scores = self.score_user(history_items, history_times, history_types)
+        return self._top(scores, n, exclude)
+
+    def recommend_related(self, item_id: str, n: int = 25,
+                          exclude: Sequence[str] | None = None,
+                          ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-n (item_ids, scores) related to ``item_id``."""
+        return self._top(self.score_related(item_id), n, exclude)
+
+    def rank(self, history_items: Sequence[str], input_list: Sequence[str],
+             history_times: Sequence[int] | None = None,
+             ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """PERSONALIZED_RANKING: order ``input_list`` by the user's scores.
+
+        Returns (ranked known ids, their scores, unknown ids in input order). Unknown items are
+        appended by the service without a score.
+        """
+        scores = self.score_user(history_items, history_times)
+        idx = self.item_index(list(input_list))
+        known = np.flatnonzero(idx >= 0)
+        s = scores[idx[known]]
+        # Seen items suppressed by the model still belong in a ranking of an explicit list.
+        finite_min = s[np.isfinite(s)].min(initial=0.0)
+        s = np.where(np.isfinite(s), s, finite_min - 1.0)
+        pos = np.lexsort((known, -s))
+        unknown = [str(input_list[i]) for i in np.flatnonzero(idx < 0)]
+        return (np.asarray([str(input_list[i]) for i in known[pos]], dtype=object),
+                s[pos], unknown)
+
+    def _top(self, scores: np.ndarray, n: int,
+             exclude: Sequence[str] | None) -> tuple[np.ndarray, np.ndarray]:
+        ex = self.item_index(list(exclude)) if exclude else None
+        idx = top_k(scores, n, ex[ex >= 0] if ex is not None else None)
+        return self.item_ids[idx], scores[idx]

@@ -1,0 +1,292 @@
+"""The "UP engine": an item-item scorer over a user's current history.
+
+Used by User-Personalization (v1, v2, HRNN variants), Personalized-Ranking, the affinity
+recipes and Next-Best-Action (metrics-and-anchors.md §9.1). For a history i_1 … i_n (oldest
+first) with event weights v_t and recency weights w_t = 0.5^(age_t / h) (age 0 = the latest
+event, zero beyond the history window):
+
+    x     = Σ_t v_t w_t · e_{i_t}                         (weighted history)
+    cf    = x B                                            (collaborative part)
+    seq   = (diag(P) ⊙ (x − x B)) S                        (sequential part)
+    trans = T[i_n, :]                                      (what follows the latest item)
+    s     = cf / max|cf| + γ · seq / max|seq| + β · trans / max(trans)
+            + ε · log(1 + popularity) / max
+
+B is EASE (items with ≥ ``min_item_support`` users, at most ``max_ease_items``) or, for larger
+catalogues, ALS item factors with the user folded in from the same weighted history. The
+sequential part is a next-item regression in the style of SLIST's SLIT (Choi et al., WWW 2021):
+with recency-weighted prefixes X and next items Y, B_seq = (XᵀX + λI)⁻¹ XᵀY. It reuses EASE's
+P = (G + λI)⁻¹ for the prefix Gram's inverse, so x B_seq ≈ (x P) S with S = XᵀY
+(`sequences.successor_matrix`), and x P comes from B and diag(P) without a second inverse.
+
+Repeats follow the data. With the repeat rate ρ (share of training events that repeat an
+earlier item of the same user) below ``repeat_floor``, already-seen items are ruled out (−inf).
+Otherwise s ← (1 − a) · s / max(s) + a · r / max(r), where r_j = Σ_{t: i_t = j} q(age_t + 1),
+q is the training data's distribution of repeat lags, and the mix a is chosen on the training
+users' own last events (`_calibrate_repeat_mix`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from personalize_local.models.als import fit_als
+from personalize_local.models.base import TrainedModel
+from personalize_local.models.data import InteractionData
+from personalize_local.models.ease import fit_ease
+from personalize_local.models.metadata import item_features, profile_similarity
+from personalize_local.models.selection import Selection
+from personalize_local.models.sequences import (
+    Sequences,
+    binary_matrix,
+    history_matrix,
+    recency_weights,
+    repeat_lag_profile,
+    repeat_rate,
+    successor_matrix,
+    transition_matrix,
+)
+
+#: Candidate repeat mixes tried by the calibration (0 = repeats get no bonus).
+REPEAT_MIXES = (0.0, 0.25, 0.5, 0.7, 0.85, 0.95, 0.99)
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Internal knobs of the UP engine (derived from a recipe config by the registry).
+
+    Attributes
+    ----------
+    lam : float
+        EASE L2 penalty λ.
+    half_life : float or None
+        Recency half-life in events; None = all events in the window weigh the same.
+    window : int
+        Only the latest ``window`` events of a history count.
+    gamma : float
+        Weight γ of the sequential (next-item regression) term.
+    seq_max_lag, seq_half_life : int, float
+        S counts successors up to this lag, decayed with this half-life (events).
+    beta : float
+        Weight β of the transition term; T counts successors within ``transition_window``.
+    max_ease_items, min_item_support : int
+        EASE covers items with at least ``min_item_support`` distinct users; when more than
+        ``max_ease_items`` qualify the engine uses ALS (EASE needs an items² dense matrix).
+    factors, als_iterations, als_regularization, als_alpha
+        ALS settings for large catalogues.
+    repeat_floor : float
+        Below this repeat rate, seen items are ruled out.
+    popularity_prior : float
+        ε: weight of log-popularity (breaks ties, shapes very short histories).
+    """
+
+    lam: float = 300.0
+    half_life: float | None = 5.0
+    window: int = 128
+    gamma: float = 0.5
+    seq_max_lag: int = 40
+    seq_half_life: float = 5.0
+    beta: float = 0.3
+    transition_window: int = 3
+    max_ease_items: int = 20_000
+    min_item_support: int = 3
+    factors: int = 149
+    als_iterations: int = 12
+    als_regularization: float = 0.05
+    als_alpha: float = 10.0
+    repeat_floor: float = 0.01
+    repeat_lags: int = 32
+    popularity_prior: float = 0.01
+    threads: int = 2
+
+
+def row_max_scale(m: np.ndarray) -> np.ndarray:
+    """Divide each row by its largest absolute value, in place (zero rows stay zero)."""
+    peak = np.abs(m).max(axis=1, keepdims=True)
+    np.divide(m, peak, out=m, where=peak > 0)
+    return m
+
+
+class UserPersonalizationModel(TrainedModel):
+    """A trained UP engine (see the module docstring for the scoring formula)."""
+
+    settings: EngineSettings
+
+    @classmethod
+    def fit(cls, data: InteractionData, settings: EngineSettings, seed: int, *,
+            recipe: str = "aws-user-personalization", selection: Selection | None = None,
+            rewards: np.ndarray | None = None,
+            reward_weight: float = 0.0, keep_histories: bool = False,
+            ) -> UserPersonalizationModel:
+        """Train on already-selected interactions.
+
+        Parameters
+        ----------
+        data : InteractionData
+            Selected training interactions; the model's catalogue is ``data.items``.
+        settings : EngineSettings
+        seed : int
+            Seeds ALS initialisation and the repeat calibration sample.
+        selection
+            The solution's training-data selection, re-applied to histories when scoring.
+        rewards, reward_weight : array, float
+            Optimisation objective: per-item reward in [0, 1] and its weight in the score.
+        keep_histories : bool
+            Keep the training users' histories (needed for user segmentation).
+        """
+        seqs = Sequences.from_data(data)
+        x = binary_matrix(seqs, data.n_items)
+        support = np.diff(x.tocsc().indptr).astype(np.float64)
+        model = cls(recipe, data.items, data.users, support, selection)
+        model.settings = settings
+        model.repeat = repeat_rate(seqs)
+        model.lag_profile = repeat_lag_profile(seqs, settings.repeat_lags)
+        model.transitions = transition_matrix(seqs, data.n_items, settings.transition_window)
+        model.rewards, model.reward_weight = rewards, reward_weight
+        model.ease_items = model.ease_b = model.ease_diag = model.successors = None
+        model.als = None
+        eligible = np.flatnonzero(support >= max(settings.min_item_support, 1))
+        if len(eligible) <= settings.max_ease_items:
+            model.ease_items = eligible
+            model.ease_b, model.ease_diag = fit_ease(x[:, eligible], settings.lam,
+                                                     settings.threads)
+            if settings.gamma > 0:
+                succ = successor_matrix(seqs, data.n_items, settings.seq_max_lag,
+                                        settings.seq_half_life)
+                model.successors = succ[eligible].tocsr()
+        else:
+            model.als = fit_als(x, settings.factors, seed, settings.als_regularization,
+                                settings.als_alpha, settings.als_iterations, settings.threads)
+        model.features = item_features(data.items_meta, data.items, data.item_text_columns)
+        model.creation_times = data.creation_times()
+        model.train_histories = seqs if keep_histories else None
+        model.repeat_mix = model.repeat
+        if model.repeat >= settings.repeat_floor:
+            model.repeat_mix = model._calibrate_repeat_mix(seqs, seed)
+        return model
+
+    # ------------------------------------------------------------------ scoring parts
+    def history_weights(self, seqs: Sequences) -> np.ndarray:
+        """Per position v_t · w_t (event weight times recency weight)."""
+        st = self.settings
+        return recency_weights(seqs.ages(), st.half_life, st.window) * seqs.weights
+
+    def _collaborative(self, weighted: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray | None]:
+        """(cf, seq) score matrices; seq is None when the engine has no sequential part."""
+        if self.ease_b is None:
+            return self.als.scores(weighted).astype(np.float64), None
+        cf = np.zeros((weighted.shape[0], len(self.item_ids)), np.float64)
+        if not len(self.ease_items):
+            return cf, None
+        x = weighted[:, self.ease_items]
+        xb = np.asarray(x @ self.ease_b, np.float64)
+        cf[:, self.ease_items] = xb
+        if self.successors is None:
+            return cf, None
+        # x P = diag(P) ⊙ (x − x B), see ease.fit_ease.
+        xp = (x.toarray() - xb) * self.ease_diag[np.newaxis, :]
+        return cf, np.asarray((self.successors.T @ xp.T).T, np.float64)
+
+    def _base_scores(self, seqs: Sequences) -> np.ndarray:
+        """s before the repeat rule; rows with no history hold popularity."""
+        st = self.settings
+        weighted = history_matrix(seqs, len(self.item_ids), self.history_weights(seqs))
+        cf, seq = self._collaborative(weighted)
+        s = row_max_scale(cf)
+        if seq is not None and st.gamma > 0:
+            s += st.gamma * row_max_scale(seq)
+        last = seqs.last_items()
+        has = last >= 0
+        if st.beta > 0 and has.any():
+            trans = np.zeros_like(s)
+            trans[has] = self.transitions[last[has]].toarray()
+            s += st.beta * row_max_scale(trans)
+        pop = np.log1p(self.popularity)
+        if pop.max() > 0:
+            s += st.popularity_prior * pop / pop.max()
+        if self.rewards is not None and self.reward_weight > 0:
+            s += self.reward_weight * self.rewards
+        s[~has] = self.popularity  # no usable history: popular items, like an unknown user
+        return s
+
+    def _repeat_scores(self, seqs: Sequences) -> np.ndarray:
+        """r_j = Σ_{t: i_t = j} q(age_t + 1), row-max scaled."""
+        lags = self.lag_profile
+        ages = np.minimum(seqs.ages().astype(np.int64), len(lags) - 1)
+        r = history_matrix(seqs, len(self.item_ids), lags[ages].astype(np.float32) + 1e-6)
+        return row_max_scale(r.toarray().astype(np.float64))
+
+    def _apply_repeats(self, s: np.ndarray, seqs: Sequences, mix: float,
+                       r: np.ndarray | None = None) -> np.ndarray:
+        has = np.diff(seqs.indptr) > 0
+        if not has.any():
+            return s
+        if self.repeat < self.settings.repeat_floor:
+            seen = history_matrix(seqs, len(self.item_ids), seqs.weights)
+            rows, cols = seen.nonzero()
+            keep = has[rows]
+            s[rows[keep], cols[keep]] = -np.inf
+            return s
+        r = self._repeat_scores(seqs) if r is None else r
+        s[has] = (1.0 - mix) * row_max_scale(s[has]) + mix * r[has]
+        return s
+
+    def _calibrate_repeat_mix(self, seqs: Sequences, seed: int, n_users: int = 300) -> float:
+        """The mix a (from `REPEAT_MIXES`) with the best MRR@25 on training users' last events.
+
+        The model has seen those events, which inflates the collaborative scores of the held-out
+        item; the bias favours a smaller mix, so the choice errs towards personalisation.
+        """
+        lengths = np.diff(seqs.indptr)
+        users = np.flatnonzero(lengths >= 2)
+        rng = np.random.default_rng([seed, 7])
+        users = rng.choice(users, size=min(n_users, len(users)), replace=False)
+        prefixes = [seqs.items[seqs.indptr[u]:seqs.indptr[u + 1] - 1] for u in users]
+        weights = [seqs.weights[seqs.indptr[u]:seqs.indptr[u + 1] - 1] for u in users]
+        targets = seqs.items[seqs.indptr[users + 1] - 1]
+        query = Sequences.from_lists(prefixes, weights)
+        base = self._base_scores(query)
+        r = self._repeat_scores(query)
+        best, best_mrr = self.repeat, -1.0
+        for mix in REPEAT_MIXES:
+            s = self._apply_repeats(base.copy(), query, mix, r)
+            target_score = s[np.arange(len(targets)), targets]
+            rank = 1 + (s > target_score[:, None]).sum(axis=1)
+            mrr = float(np.mean(np.where(rank <= 25, 1.0 / rank, 0.0)))
+            if mrr > best_mrr + 1e-9:
+                best, best_mrr = mix, mrr
+        return best
+
+    def score_histories(self, histories: Sequence[np.ndarray],
+                        weights: Sequence[np.ndarray] | None = None) -> np.ndarray:
+        """Batch scores (n_histories × n_items); see the module docstring."""
+        seqs = Sequences.from_lists(list(histories), None if weights is None else list(weights))
+        return self._apply_repeats(self._base_scores(seqs), seqs, self.repeat_mix)
+
+    # ------------------------------------------------------------------ cold items
+    def cold_item_scores(self, history_items: Sequence[str],
+                         history_times: Sequence[int] | None = None) -> np.ndarray:
+        """Cosine similarity (clipped to [0, 1]) of each item's metadata to the history."""
+        idx, w = self.history_indexes(history_items, history_times)
+        seqs = Sequences.from_lists([idx], [w])
+        return np.clip(profile_similarity(self.features, idx, self.history_weights(seqs)),
+                       0.0, 1.0)
+
+    def item_age_days(self, now: float | None = None) -> np.ndarray:
+        """Age of every item in days at ``now`` (default: the newest CREATION_TIMESTAMP)."""
+        created = self.creation_times
+        if now is None:
+            now = np.nanmax(created) if np.isfinite(created).any() else 0.0
+        return (float(now) - created) / 86400.0
+
+    # ------------------------------------------------------------------ segmentation
+    def score_users_for_items(self, item_ids: Sequence[str]) -> np.ndarray:
+        """Affinity of every training user (``user_ids``) for the items; see `affinity`."""
+        from personalize_local.models.affinity import user_affinity
+
+        idx = self.item_index(list(item_ids))
+        return user_affinity(self, idx[idx >= 0])

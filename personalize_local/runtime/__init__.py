@@ -1,0 +1,1 @@
+"""Serving: user histories, deployed models and the runtime operations."""

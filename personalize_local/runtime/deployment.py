@@ -1,0 +1,123 @@
+"""What answers a runtime request: the model, its recipe, config and the group's live data.
+
+Gathered under the emulator lock in a few dictionary lookups; the scoring that follows runs
+without it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..context import Context
+from ..control import campaigns, datasets
+from ..control.import_jobs import contents
+from ..filters.evaluate import ItemCatalog
+from ..recipes import catalogue
+from ..recipes.catalogue import RecipeInfo
+from ..store.state import Resource
+from .histories import Histories
+
+
+@dataclass
+class Deployment:
+    arn: str
+    version: Resource
+    recipe: RecipeInfo
+    config: dict[str, Any]
+    model: Any
+    histories: Histories
+    items_meta: pd.DataFrame | None
+    users_meta: pd.DataFrame | None
+    catalog: ItemCatalog
+    seed: int
+
+    def rng(self, *parts: str | int) -> np.random.Generator:
+        """A generator seeded by the endpoint seed, this deployment and ``parts``."""
+        keys = [self.seed, zlib.crc32(self.arn.encode())]
+        keys += [p if isinstance(p, int) else zlib.crc32(str(p).encode()) for p in parts]
+        return np.random.default_rng(keys)
+
+
+def _metadata(frame: pd.DataFrame | None, key: str) -> pd.DataFrame | None:
+    if frame is None or len(frame) == 0:
+        return None
+    meta = frame.copy()
+    meta.columns = [str(c).upper() for c in meta.columns]
+    meta[key] = meta[key].astype(str)
+    return meta.drop_duplicates(subset=key, keep="last").set_index(key)
+
+
+def histories(ctx: Context, group_arn: str, kind: str = "Interactions") -> Histories:
+    """The group's user histories, rebuilt only when the rows were replaced.
+
+    ``kind`` is Interactions, or Action_Interactions for Next-Best-Action (actions as items).
+    """
+    group = ctx.state.get("dataset-group", group_arn)
+    dataset = datasets.datasets_of(ctx, group_arn).get(kind)
+    rows = contents(dataset) if dataset is not None else None
+    version = (id(rows), rows.version) if rows is not None else None
+    cached = group.data.setdefault("histories", {}).get(kind)
+    if cached is None or cached[0] != version:
+        frame = rows.frame("ALL") if rows is not None else None
+        if frame is not None and kind == "Action_Interactions":
+            frame = frame.rename(columns={"ACTION_ID": "ITEM_ID"})
+        cached = (version, Histories(frame))
+        group.data["histories"][kind] = cached
+    return cached[1]
+
+
+def _group_metadata(ctx: Context, group_arn: str, kind: str, key: str):
+    dataset = datasets.datasets_of(ctx, group_arn).get(kind)
+    if dataset is None:
+        return None, None
+    rows = contents(dataset)
+    return (id(rows), rows.version, len(rows.streamed)), rows
+
+
+def deployment(ctx: Context, version: Resource, arn: str, config: dict[str, Any]) -> Deployment:
+    """Everything needed to answer for ``version`` (call under the emulator lock)."""
+    group_arn = version.attrs["datasetGroupArn"]
+    model = version.data["model"]
+    recipe = catalogue.recipe_by_arn(version.attrs["recipeArn"])
+    items_key, items_rows = _group_metadata(ctx, group_arn, "Items", "ITEM_ID")
+    users_key, users_rows = _group_metadata(ctx, group_arn, "Users", "USER_ID")
+    cache = version.data.setdefault("serving_cache", {})
+    if cache.get("items_key") != items_key or "catalog" not in cache:
+        items_meta = _metadata(items_rows.frame("ALL") if items_rows else None, "ITEM_ID")
+        cache.update(
+            items_key=items_key,
+            items_meta=items_meta,
+            catalog=ItemCatalog(np.asarray(model.item_ids, dtype=object), items_meta),
+        )
+    if cache.get("users_key") != users_key or "users_meta" not in cache:
+        frame = users_rows.frame("ALL") if users_rows else None
+        cache.update(users_key=users_key, users_meta=_metadata(frame, "USER_ID"))
+    return Deployment(
+        arn=arn,
+        version=version,
+        recipe=recipe,
+        config=config,
+        model=model,
+        histories=histories(
+            ctx,
+            group_arn,
+            "Action_Interactions"
+            if recipe.recipe_type == "PERSONALIZED_ACTIONS"
+            else "Interactions",
+        ),
+        items_meta=cache["items_meta"],
+        users_meta=cache["users_meta"],
+        catalog=cache["catalog"],
+        seed=ctx.settings.seed or 0,
+    )
+
+
+def for_campaign(ctx: Context, campaign_arn: str) -> Deployment:
+    campaign = campaigns.active_campaign(ctx, campaign_arn)
+    version, config = campaigns.serving(ctx, campaign)
+    return deployment(ctx, version, campaign_arn, config)

@@ -1,0 +1,1 @@
+"""Recipe conformance and known-answer tests."""

@@ -1,0 +1,88 @@
+"""User-Personalization (v1, v2, HRNN) and Personalized-Ranking: the UP engine."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import pytest
+
+from personalize_local.models import InteractionData, train
+from personalize_local.models.engine import EngineSettings, UserPersonalizationModel
+from tests.recipes.conformance import RecipeConformance
+from tests.recipes.synthetic import cluster_of, clustered, item_id, repeat_frames
+
+
+@pytest.fixture(scope="module")
+def data() -> InteractionData:
+    return clustered()
+
+
+class TestUserPersonalization(RecipeConformance):
+    recipe = "aws-user-personalization"
+
+    def test_users_get_their_clusters_items(self, model):
+        for c in range(4):
+            history = [item_id(c, k) for k in range(5)]
+            ids, _ = model.recommend(history, n=5)
+            assert [cluster_of(i) for i in ids] == [c] * 5
+
+    def test_seen_items_are_not_recommended_when_data_never_repeats(self, model):
+        history = [item_id(1, k) for k in range(5)]
+        scores = model.score_user(history)
+        assert np.isneginf(scores[model.item_index(history)]).all()
+
+    def test_a_new_event_changes_recommendations_without_retraining(self, model):
+        before, _ = model.recommend([item_id(0, 0), item_id(0, 1)], n=5)
+        after, _ = model.recommend([item_id(0, 0), item_id(0, 1), item_id(2, 0), item_id(2, 1),
+                                    item_id(2, 2)], n=5)
+        assert cluster_of(before[0]) == 0
+        assert cluster_of(after[0]) == 2  # the latest events dominate (recency weights)
+
+    def test_event_weights_apply_to_histories(self, data):
+        model = train(self.recipe, data, {}, {}, seed=1, solution_config={"eventType": "click"})
+        assert model.event_weight("click") == 1.0
+        assert model.event_weight("view") == 0.0
+        # an event of another type does not count
+        np.testing.assert_array_equal(
+            model.score_user([item_id(0, 0), item_id(3, 0)], history_types=["click", "view"]),
+            model.score_user([item_id(0, 0)], history_types=["click"]))
+
+
+class TestUserPersonalizationV2(RecipeConformance):
+    recipe = "aws-user-personalization-v2"
+    hyperparameters: ClassVar = {"apply_recency_bias": "false"}
+
+
+class TestHrnn(RecipeConformance):
+    recipe = "aws-hrnn"
+
+
+class TestPersonalizedRanking(RecipeConformance):
+    recipe = "aws-personalized-ranking"
+
+    def test_rank_puts_the_users_cluster_first(self, model):
+        history = [item_id(3, k) for k in range(4)]
+        inputs = [item_id(0, 9), item_id(3, 9), "unknown", item_id(1, 9), item_id(3, 10)]
+        ranked, scores, unknown = model.rank(history, inputs)
+        assert [cluster_of(i) for i in ranked[:2]] == [3, 3]
+        assert unknown == ["unknown"]
+        assert np.all(np.diff(scores) <= 0)
+
+
+def test_repeat_aware_engine_ranks_the_last_item_first():
+    data = InteractionData.from_frames(repeat_frames())
+    model = UserPersonalizationModel.fit(data, EngineSettings(), seed=0)
+    assert model.repeat > 0.4  # half of the events repeat the previous item
+    history = ["i3", "i3", "i7", "i7", "i12"]  # a click on i12 not yet followed by its watch
+    ids, _ = model.recommend(history, n=3)
+    assert ids[0] == "i12"
+
+
+def test_als_path_learns_clusters_too(data):
+    settings = EngineSettings(max_ease_items=10, factors=8, als_iterations=10)
+    model = UserPersonalizationModel.fit(data, settings, seed=0)
+    assert model.als is not None
+    for c in range(4):
+        ids, _ = model.recommend([item_id(c, k) for k in range(5)], n=3)
+        assert all(cluster_of(i) == c for i in ids)
