@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from .control import (
+    batch_jobs,
     campaigns,
     dataset_groups,
     datasets,
@@ -13,7 +14,9 @@ from .control import (
     export_jobs,
     filters,
     import_jobs,
+    metric_attributions,
     recipes,
+    recommenders,
     schemas,
     solution_versions,
     solutions,
@@ -33,6 +36,9 @@ PROVIDERS = (
     solutions,
     solution_versions,
     campaigns,
+    recommenders,
+    batch_jobs,
+    metric_attributions,
     event_trackers,
     filters,
     recipes,

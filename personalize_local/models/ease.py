@@ -74,7 +74,9 @@ def fit_ease(x: sp.csr_matrix, lam: float, threads: int = 2) -> tuple[np.ndarray
     g = gram(x)
     g[np.diag_indices_from(g)] += np.float32(lam)
     with threadpool_limits(threads, user_api="blas"):
-        p = spd_inverse(g)
+        # potri leaves P in Fortran order; P is symmetric, so its transpose is the same matrix
+        # in C order, at no cost. Row-major B keeps `history @ B` from copying n² floats.
+        p = np.ascontiguousarray(spd_inverse(g).T)
     d = np.diag(p).copy()
     p /= -d[np.newaxis, :]
     np.fill_diagonal(p, 0.0)

@@ -1,0 +1,237 @@
+"""Serving benchmark: GetRecommendations and PutEvents over loopback, beside the HTTP floor.
+
+One run prints a table:
+
+- GetRecommendations (a User-Personalization campaign trained on ml-latest-small) with 1, 4 and
+  8 concurrent connections: requests/s, p50 and p99 latency, measured by wrk with a pre-signed
+  request (personalize-local does not check signatures, so one signed request can be replayed);
+- the same load on a trivial call of the same endpoint (DescribeDatasetGroup): the floor of the
+  HTTP stack, validation and dispatch;
+- PutEvents throughput (10 events per call, each call a fresh timestamp, so none is deduplicated);
+- batch inference for every ml-latest-small user, when the server serves batch jobs.
+
+The server runs in its own process, as attendees run it; wrk runs on the same 2 cores, so the
+load tool's CPU is included, as the targets demand. Usage: ``python bench/serving.py
+[--seconds 10] [--data DIR]`` (needs ``wrk`` on PATH: ``apt-get install wrk``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import boto3
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("MOVIELENS_DIR", REPO.parent / "shared" / "data"))
+BUCKET = "bench-personalize"
+ROLE = "BenchPersonalizeRole"
+TARGETS = {"rps8": 1000.0, "p99_8_ms": 25.0, "p99_1_ms": 5.0, "events": 2000.0, "batch_s": 5.0}
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "personalize_local.cli", "serve", "--port", "0", "--seed", "1",
+         "--transition-seconds", "0"],
+        stdout=subprocess.PIPE, text=True, cwd=REPO,
+    )
+    line = process.stdout.readline()
+    return process, line.split()[3]
+
+
+def clients(url: str) -> dict:
+    session = boto3.Session(
+        aws_access_key_id="bench", aws_secret_access_key="bench", region_name="us-east-1"
+    )
+    return {
+        name: session.client(name, endpoint_url=url)
+        for name in ("personalize", "personalize-runtime", "personalize-events", "s3", "iam")
+    }
+
+
+def wait(describe, key: str) -> dict:
+    while True:
+        found = describe()[key]
+        if found["status"] not in ("CREATE PENDING", "CREATE IN_PROGRESS"):
+            assert found["status"] == "ACTIVE", found
+            return found
+        time.sleep(0.1)
+
+
+def setup(c: dict) -> dict:
+    """An ml-latest-small campaign, tracker and bucket, as the workshop builds them."""
+    ratings = pd.read_csv(DATA / "ml-latest-small" / "ratings.csv")
+    frame = pd.DataFrame({
+        "USER_ID": ratings.userId.astype(str), "ITEM_ID": ratings.movieId.astype(str),
+        "EVENT_TYPE": "watch", "EVENT_VALUE": ratings.rating, "TIMESTAMP": ratings.timestamp,
+    })
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "personalize.amazonaws.com"},
+        "Action": ["s3:GetObject", "s3:ListBucket", "s3:PutObject"],
+        "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]}]}
+    c["s3"].create_bucket(Bucket=BUCKET)
+    c["s3"].put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
+        "Service": "personalize.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    role = c["iam"].create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(trust))
+    c["iam"].put_role_policy(RoleName=ROLE, PolicyName="s3", PolicyDocument=json.dumps(
+        {**policy, "Statement": [{k: v for k, v in policy["Statement"][0].items()
+                                  if k != "Principal"}]}))
+    role_arn = role["Role"]["Arn"]
+    c["s3"].put_object(Bucket=BUCKET, Key="data/interactions.csv",
+                       Body=frame.to_csv(index=False).encode())
+    p = c["personalize"]
+    schema = p.create_schema(name="bench", schema=json.dumps({
+        "type": "record", "name": "Interactions", "namespace": "com.amazonaws.personalize.schema",
+        "fields": [{"name": "USER_ID", "type": "string"}, {"name": "ITEM_ID", "type": "string"},
+                   {"name": "EVENT_TYPE", "type": "string"},
+                   {"name": "EVENT_VALUE", "type": ["null", "float"]},
+                   {"name": "TIMESTAMP", "type": "long"}], "version": "1.0"}))["schemaArn"]
+    group = p.create_dataset_group(name="bench")["datasetGroupArn"]
+    wait(lambda: p.describe_dataset_group(datasetGroupArn=group), "datasetGroup")
+    dataset = p.create_dataset(name="bench", schemaArn=schema, datasetGroupArn=group,
+                               datasetType="Interactions")["datasetArn"]
+    wait(lambda: p.describe_dataset(datasetArn=dataset), "dataset")
+    job = p.create_dataset_import_job(
+        jobName="bench", datasetArn=dataset, roleArn=role_arn,
+        dataSource={"dataLocation": f"s3://{BUCKET}/data/interactions.csv"})
+    wait(lambda: p.describe_dataset_import_job(
+        datasetImportJobArn=job["datasetImportJobArn"]), "datasetImportJob")
+    solution = p.create_solution(
+        name="bench", datasetGroupArn=group, performAutoTraining=False,
+        recipeArn="arn:aws:personalize:::recipe/aws-user-personalization")["solutionArn"]
+    version = p.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+    wait(lambda: p.describe_solution_version(solutionVersionArn=version), "solutionVersion")
+    campaign = p.create_campaign(name="bench", solutionVersionArn=version)["campaignArn"]
+    wait(lambda: p.describe_campaign(campaignArn=campaign), "campaign")
+    tracker = p.create_event_tracker(name="bench", datasetGroupArn=group)
+    wait(lambda: p.describe_event_tracker(eventTrackerArn=tracker["eventTrackerArn"]),
+         "eventTracker")
+    users = sorted(frame.USER_ID.unique(), key=int)
+    return {"group": group, "campaign": campaign, "tracking_id": tracker["trackingId"],
+            "version": version, "role": role_arn, "users": users}
+
+
+def signed(client, operation: str, **params) -> dict:
+    """The raw HTTP request botocore sends for one call (captured, then sent for real)."""
+    captured: dict = {}
+
+    def capture(request, **_):
+        headers = {
+            k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()
+        }
+        captured.update(url=request.url, headers=headers, body=request.body)
+
+    client.meta.events.register(f"before-send.*.{operation}", capture)
+    getattr(client, re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower())(**params)
+    client.meta.events.unregister(f"before-send.*.{operation}", capture)
+    body = captured["body"]
+    captured["body"] = body.decode() if isinstance(body, bytes) else body
+    return captured
+
+
+EVENTS_LUA = r"""
+counter = 0
+request = function()
+  counter = counter + 1
+  local events = {}
+  for i = 1, 10 do
+    events[i] = string.format('{"eventType":"watch","itemId":"%d","sentAt":%d}',
+      (counter * 10 + i) % 9000 + 1, 1700000000 + counter * 10 + i)
+  end
+  local body = '{"trackingId":"TRACKING_ID","sessionId":"s","userId":"u' .. (counter % 600) ..
+    '","eventList":[' .. table.concat(events, ",") .. ']}'
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+
+def lua_for(request: dict, events_tracking_id: str | None = None) -> str:
+    headers = "\n".join(
+        f'wrk.headers["{k}"] = {json.dumps(v)}' for k, v in request["headers"].items()
+        if k.lower() not in ("content-length", "host")
+    )
+    script = f'wrk.method = "POST"\n{headers}\nwrk.body = {json.dumps(request["body"])}\n'
+    if events_tracking_id:
+        # A fresh sentAt per call, so no event is a duplicate of another.
+        script += EVENTS_LUA.replace("TRACKING_ID", events_tracking_id)
+    return script
+
+
+def wrk(url: str, script: str, connections: int, seconds: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    threads = 1 if connections == 1 else 2
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
+         handle.name, url], capture_output=True, text=True, check=True,
+    ).stdout
+    os.unlink(handle.name)
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": ms("50%"), "p99": ms("99%"), "errors": int(errors.group(1)) if errors else 0}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        return 2
+    process, url = start_server()
+    try:
+        c = clients(url)
+        started = time.perf_counter()
+        made = setup(c)
+        print(f"setup (import + train + deploy on ml-latest-small): "
+              f"{time.perf_counter() - started:.1f} s\n")
+        recommend = signed(c["personalize-runtime"], "GetRecommendations",
+                           campaignArn=made["campaign"], userId="1")
+        floor = signed(c["personalize"], "DescribeDatasetGroup", datasetGroupArn=made["group"])
+        events = signed(c["personalize-events"], "PutEvents", trackingId=made["tracking_id"],
+                        sessionId="s", userId="1",
+                        eventList=[{"eventType": "watch", "itemId": "1", "sentAt": 1}])
+        rows = []
+        for connections in (1, 4, 8):
+            rec = wrk(recommend["url"], lua_for(recommend), connections, args.seconds)
+            flo = wrk(floor["url"], lua_for(floor), connections, args.seconds)
+            rows.append((connections, rec, flo))
+        put = wrk(events["url"], lua_for(events, made["tracking_id"]), 8, args.seconds)
+        print("| connections | GetRecommendations req/s | p50 ms | p99 ms | errors "
+              "| floor (DescribeDatasetGroup) req/s | p50 ms | p99 ms |")
+        print("|---|---|---|---|---|---|---|---|")
+        for connections, rec, flo in rows:
+            print(f"| {connections} | {rec['rps']:.0f} | {rec['p50']:.2f} | {rec['p99']:.2f} "
+                  f"| {rec['errors']} | {flo['rps']:.0f} | {flo['p50']:.2f} | {flo['p99']:.2f} |")
+        print(f"\nPutEvents, 8 connections: {put['rps']:.0f} calls/s = "
+              f"{put['rps'] * 10:.0f} events/s (p99 {put['p99']:.2f} ms, errors {put['errors']})")
+        eight = rows[-1][1]
+        print("\n| target | goal | measured |\n|---|---|---|")
+        print(f"| GetRecommendations, 8 connections | ≥ {TARGETS['rps8']:.0f} req/s | "
+              f"{eight['rps']:.0f} |")
+        print(f"| p99 at that load | ≤ {TARGETS['p99_8_ms']} ms | {eight['p99']:.2f} ms |")
+        print(f"| p99, 1 connection | ≤ {TARGETS['p99_1_ms']} ms | {rows[0][1]['p99']:.2f} ms |")
+        print(f"| PutEvents | ≥ {TARGETS['events']:.0f} events/s | {put['rps'] * 10:.0f} |")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
