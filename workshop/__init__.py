@@ -1,0 +1,1 @@
+"""Helpers the workshop notebooks import."""

@@ -1,0 +1,489 @@
+"""Find the workshop's S3 bucket and Amazon Personalize role, or create them when absent.
+
+``00_Setup`` calls :func:`discover`. It looks in three places, in order:
+
+1. the outputs ``BucketName`` and ``PersonalizeRoleArn`` of the CloudFormation stack
+   (``cloudformation/PersonalizePOC.yaml``);
+2. the SSM parameters ``/personalize-workshop/bucket-name`` and
+   ``/personalize-workshop/personalize-role-arn`` the same stack writes;
+3. otherwise it creates a bucket and a role with the template's protections and scope, under
+   names derived from the account and Region, so running it again finds the same ones.
+
+The bucket-policy helpers merge statements by ``Sid`` instead of replacing the whole policy (the
+original workshop's ``put_bucket_policy`` overwrote whatever a shared bucket already had), and
+:func:`remove_personalize_statements` takes back exactly what was added. That is for the
+clean-up notebook, on buckets this module created (``source == "created"``); a stack's bucket
+goes with its stack.
+
+The statements and Sids here are the ones the template declares; a test keeps the two in step.
+Written for Python 3.10 as well, the version of SageMaker's ``conda_python3`` kernel.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import boto3
+from botocore.exceptions import ClientError
+
+DEFAULT_STACK_NAME = "PersonalizePOC"
+BUCKET_OUTPUT = "BucketName"
+ROLE_OUTPUT = "PersonalizeRoleArn"
+BUCKET_PARAMETER = "/personalize-workshop/bucket-name"
+ROLE_PARAMETER = "/personalize-workshop/personalize-role-arn"
+
+#: Where the notebooks put things in the bucket.
+DATA_PREFIX = "data/"
+BATCH_INPUT_PREFIX = "batch/input/"
+BATCH_OUTPUT_PREFIX = "batch/output/"
+EXPORT_PREFIX = "export/"
+
+PERSONALIZE_SERVICE = "personalize.amazonaws.com"
+TLS_SID = "DenyInsecureTransport"
+PERSONALIZE_SIDS = ("PersonalizeListBucket", "PersonalizeReadData", "PersonalizeWriteOutput")
+ROLE_POLICY_NAME = "PersonalizeWorkshopBucketAccess"
+TAGS = {"Project": "personalize-workshop"}
+POLICY_VERSION = "2012-10-17"
+
+# Stack states in which every resource exists and the outputs can be trusted.
+_READY_STATES = frozenset(
+    {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"}
+)
+_ACCESS_DENIED = frozenset({"AccessDenied", "AccessDeniedException", "403"})
+
+
+@dataclass(frozen=True)
+class WorkshopResources:
+    """The bucket and role every notebook uses, and where they were found.
+
+    ``source`` is ``"stack"`` (the CloudFormation outputs), ``"ssm"`` (the SSM parameters) or
+    ``"created"`` (made, or found again on a later call, by :func:`create_resources`).
+    """
+
+    bucket: str
+    role_arn: str
+    source: str
+
+
+def discover(
+    session: boto3.Session,
+    stack_name: str = DEFAULT_STACK_NAME,
+    *,
+    ensure_bucket_policy: bool = True,
+) -> WorkshopResources:
+    """Find the workshop's bucket and Personalize role: stack outputs, SSM, else create them.
+
+    Parameters
+    ----------
+    session:
+        The boto3 session to use (its Region is the workshop's Region).
+    stack_name:
+        Name of the stack launched from ``cloudformation/PersonalizePOC.yaml``.
+    ensure_bucket_policy:
+        When the bucket comes from the stack or SSM, check that its policy grants Personalize
+        access and merge the statements in when they are missing (moto's CloudFormation, behind
+        personalize-local, ignores ``AWS::S3::BucketPolicy``). On AWS the stack's policy is
+        already there, so this only reads it; if reading or writing is denied it warns.
+
+    The TLS-only Deny is only ever added when the session reaches S3 over HTTPS (always, on
+    AWS): over plain HTTP, i.e. a local endpoint, it would refuse every request, ours included.
+    """
+    found = _from_stack(session, stack_name) or _from_parameters(session)
+    if found is None:
+        return create_resources(session)
+    if ensure_bucket_policy:
+        _ensure_policy(session.client("s3"), found)
+    return found
+
+
+# ------------------------------------------------------------------------------------------------
+# Policy documents (the template declares the same ones)
+# ------------------------------------------------------------------------------------------------
+
+
+def uses_tls(client: Any) -> bool:
+    """Whether a boto3 client reaches its endpoint over HTTPS (on AWS, always)."""
+    return urlparse(client.meta.endpoint_url).scheme == "https"
+
+
+def bucket_arn(bucket: str, partition: str = "aws") -> str:
+    """The ARN of an S3 bucket."""
+    return f"arn:{partition}:s3:::{bucket}"
+
+
+def tls_only_statement(bucket: str, partition: str = "aws") -> dict[str, Any]:
+    """A Deny of every request to the bucket or its objects that is not made over TLS."""
+    arn = bucket_arn(bucket, partition)
+    return {
+        "Sid": TLS_SID,
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn, f"{arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def personalize_bucket_statements(
+    bucket: str, account_id: str, partition: str = "aws"
+) -> list[dict[str, Any]]:
+    """Bucket-policy statements letting Personalize read ``data/`` and write batch output.
+
+    Each is held to ``aws:SourceAccount`` so that Personalize acting for another account cannot
+    use them (the confused-deputy problem).
+    """
+    arn = bucket_arn(bucket, partition)
+    principal = {"Service": PERSONALIZE_SERVICE}
+    condition = {"StringEquals": {"aws:SourceAccount": account_id}}
+    list_sid, read_sid, write_sid = PERSONALIZE_SIDS
+    return [
+        {
+            "Sid": list_sid,
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:ListBucket",
+            "Resource": arn,
+            "Condition": condition,
+        },
+        {
+            "Sid": read_sid,
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:GetObject",
+            "Resource": [f"{arn}/{DATA_PREFIX}*", f"{arn}/{BATCH_INPUT_PREFIX}*"],
+            "Condition": condition,
+        },
+        {
+            "Sid": write_sid,
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+            "Resource": [f"{arn}/{BATCH_OUTPUT_PREFIX}*", f"{arn}/{EXPORT_PREFIX}*"],
+            "Condition": condition,
+        },
+    ]
+
+
+def personalize_role_policy(bucket: str, partition: str = "aws") -> dict[str, Any]:
+    """The Personalize role's only permissions: list the bucket, read data, write output."""
+    arn = bucket_arn(bucket, partition)
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "ListWorkshopBucket",
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": arn,
+            },
+            {
+                "Sid": "ReadWorkshopData",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": [f"{arn}/{DATA_PREFIX}*", f"{arn}/{BATCH_INPUT_PREFIX}*"],
+            },
+            {
+                "Sid": "WriteWorkshopOutput",
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+                "Resource": [f"{arn}/{BATCH_OUTPUT_PREFIX}*", f"{arn}/{EXPORT_PREFIX}*"],
+            },
+        ],
+    }
+
+
+def personalize_trust_policy(
+    account_id: str, region: str, partition: str = "aws"
+) -> dict[str, Any]:
+    """Trust Personalize only on behalf of this account's Personalize resources in ``region``."""
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": PERSONALIZE_SERVICE},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {
+                        "aws:SourceArn": f"arn:{partition}:personalize:{region}:{account_id}:*"
+                    },
+                },
+            }
+        ],
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# Bucket policy: merge and remove by Sid
+# ------------------------------------------------------------------------------------------------
+
+
+def read_bucket_policy(s3: Any, bucket: str) -> dict[str, Any]:
+    """The bucket's policy as a dict whose ``Statement`` is a list (empty if it has none)."""
+    try:
+        text = s3.get_bucket_policy(Bucket=bucket)["Policy"]
+    except ClientError as error:
+        if _code(error) == "NoSuchBucketPolicy":
+            return {"Version": POLICY_VERSION, "Statement": []}
+        raise
+    policy = json.loads(text)
+    statements = policy.get("Statement", [])
+    policy["Statement"] = statements if isinstance(statements, list) else [statements]
+    return policy
+
+
+def merge_statements(policy: dict[str, Any], statements: list[dict[str, Any]]) -> dict[str, Any]:
+    """A copy of ``policy`` where ``statements`` replace those with the same Sid, or are added.
+
+    Statements with other Sids, or none, are kept in place, so another tenant of a shared bucket
+    keeps its access.
+    """
+    incoming = {statement["Sid"] for statement in statements}
+    kept = [s for s in policy.get("Statement", []) if s.get("Sid") not in incoming]
+    merged = {key: value for key, value in policy.items() if key != "Statement"}
+    merged.setdefault("Version", POLICY_VERSION)
+    merged["Statement"] = kept + [dict(statement) for statement in statements]
+    return merged
+
+
+def add_personalize_statements(
+    s3: Any,
+    bucket: str,
+    account_id: str,
+    partition: str = "aws",
+    *,
+    deny_insecure_transport: bool = False,
+) -> dict[str, Any]:
+    """Merge the Personalize statements into the bucket policy, keeping every other statement.
+
+    Parameters
+    ----------
+    s3:
+        A boto3 S3 client.
+    bucket, account_id, partition:
+        The bucket, and the account Personalize acts for (``aws:SourceAccount``).
+    deny_insecure_transport:
+        Also merge the TLS-only Deny (``DenyInsecureTransport``). Off by default because it
+        changes the bucket for every other user too; the buckets this module creates have it.
+
+    Returns the policy now on the bucket. Running it twice changes nothing.
+    """
+    statements = personalize_bucket_statements(bucket, account_id, partition)
+    if deny_insecure_transport:
+        statements.insert(0, tls_only_statement(bucket, partition))
+    policy = merge_statements(read_bucket_policy(s3, bucket), statements)
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    return policy
+
+
+def remove_personalize_statements(s3: Any, bucket: str) -> dict[str, Any] | None:
+    """Remove the Personalize statements (by Sid) and keep everything else.
+
+    Deletes the policy when nothing is left. Returns the remaining policy, or None when the
+    bucket has no policy afterwards. The TLS-only Deny stays: it protects the bucket, not
+    Personalize.
+    """
+    policy = read_bucket_policy(s3, bucket)
+    remaining = [s for s in policy["Statement"] if s.get("Sid") not in PERSONALIZE_SIDS]
+    if len(remaining) == len(policy["Statement"]):
+        return policy if remaining else None
+    if not remaining:
+        s3.delete_bucket_policy(Bucket=bucket)
+        return None
+    policy["Statement"] = remaining
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    return policy
+
+
+# ------------------------------------------------------------------------------------------------
+# Creating the resources when no stack exists
+# ------------------------------------------------------------------------------------------------
+
+
+def default_names(account_id: str, region: str) -> tuple[str, str]:
+    """The bucket and role names :func:`create_resources` uses: one pair per account and Region.
+
+    IAM is global, so the role name carries the Region: its trust policy names the Region.
+    """
+    return f"personalize-workshop-{account_id}-{region}", f"PersonalizeWorkshop-{region}"
+
+
+def create_resources(session: boto3.Session) -> WorkshopResources:
+    """Create (or bring up to date) the workshop bucket and Personalize role. Idempotent.
+
+    The bucket gets the template's protections: SSE-S3 encryption, all public access blocked,
+    object ownership enforced, versioning with old versions expiring after 7 days, a TLS-only
+    policy (when the session itself uses TLS, see :func:`discover`) and the scoped Personalize
+    statements. The role trusts Personalize for this account and Region only and has one inline
+    policy scoped to the bucket's prefixes.
+
+    Needs rights the notebook role of the stack does not have (s3:CreateBucket, iam:CreateRole,
+    iam:PutRolePolicy, ...): this path is for accounts without the stack, and for
+    personalize-local.
+    """
+    region = session.region_name
+    if not region:
+        raise ValueError("The boto3 session has no Region; set AWS_DEFAULT_REGION.")
+    identity = session.client("sts").get_caller_identity()
+    account_id = identity["Account"]
+    partition = identity["Arn"].split(":")[1]
+    bucket, role_name = default_names(account_id, region)
+    _ensure_bucket(session.client("s3"), bucket, region, account_id, partition)
+    role_arn = _ensure_role(session.client("iam"), role_name, bucket, account_id, region, partition)
+    return WorkshopResources(bucket=bucket, role_arn=role_arn, source="created")
+
+
+def _ensure_bucket(s3: Any, bucket: str, region: str, account_id: str, partition: str) -> None:
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError as error:
+        if _code(error) not in ("404", "NoSuchBucket", "NotFound"):
+            raise  # 403: the name belongs to someone else
+        where = {} if region == "us-east-1" else {"LocationConstraint": region}
+        s3.create_bucket(Bucket=bucket, **({"CreateBucketConfiguration": where} if where else {}))
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_ownership_controls(
+        Bucket=bucket,
+        OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+    )
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "ExpireOldVersions",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "NoncurrentVersionExpiration": {"NoncurrentDays": 7},
+                },
+                {
+                    "ID": "AbortIncompleteUploads",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                },
+            ]
+        },
+    )
+    s3.put_bucket_tagging(
+        Bucket=bucket, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in TAGS.items()]}
+    )
+    add_personalize_statements(
+        s3, bucket, account_id, partition, deny_insecure_transport=uses_tls(s3)
+    )
+
+
+def _ensure_role(
+    iam: Any, name: str, bucket: str, account_id: str, region: str, partition: str
+) -> str:
+    trust = json.dumps(personalize_trust_policy(account_id, region, partition))
+    try:
+        role = iam.get_role(RoleName=name)["Role"]
+        iam.update_assume_role_policy(RoleName=name, PolicyDocument=trust)
+    except ClientError as error:
+        if _code(error) != "NoSuchEntity":
+            raise
+        role = iam.create_role(
+            RoleName=name,
+            AssumeRolePolicyDocument=trust,
+            Description="Amazon Personalize service role of the workshop, scoped to its bucket.",
+            Tags=[{"Key": k, "Value": v} for k, v in TAGS.items()],
+        )["Role"]
+    iam.put_role_policy(
+        RoleName=name,
+        PolicyName=ROLE_POLICY_NAME,
+        PolicyDocument=json.dumps(personalize_role_policy(bucket, partition)),
+    )
+    # IAM is eventually consistent: a role Personalize cannot assume yet fails the first job.
+    iam.get_waiter("role_exists").wait(RoleName=name)
+    return role["Arn"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading the stack and the parameters
+# ------------------------------------------------------------------------------------------------
+
+
+def _from_stack(session: boto3.Session, stack_name: str) -> WorkshopResources | None:
+    try:
+        stacks = session.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"]
+    except ClientError as error:
+        # ValidationError: "Stack with id … does not exist".
+        if _code(error) in _ACCESS_DENIED or _code(error) == "ValidationError":
+            return None
+        raise
+    if not stacks or stacks[0]["StackStatus"] not in _READY_STATES:
+        return None
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs") or []}
+    if BUCKET_OUTPUT not in outputs or ROLE_OUTPUT not in outputs:
+        return None
+    return WorkshopResources(outputs[BUCKET_OUTPUT], outputs[ROLE_OUTPUT], "stack")
+
+
+def _from_parameters(session: boto3.Session) -> WorkshopResources | None:
+    try:
+        found = session.client("ssm").get_parameters(Names=[BUCKET_PARAMETER, ROLE_PARAMETER])
+    except ClientError as error:
+        if _code(error) in _ACCESS_DENIED:
+            return None
+        raise
+    values = {parameter["Name"]: parameter["Value"] for parameter in found["Parameters"]}
+    if BUCKET_PARAMETER not in values or ROLE_PARAMETER not in values:
+        return None
+    return WorkshopResources(values[BUCKET_PARAMETER], values[ROLE_PARAMETER], "ssm")
+
+
+def _ensure_policy(s3: Any, found: WorkshopResources) -> None:
+    """Merge the Personalize statements into the bucket policy if they are missing."""
+    # arn:<partition>:iam::<account>:role/<name>
+    _, partition, _, _, account_id, _ = found.role_arn.split(":", 5)
+    # The stack's own policy has the TLS Deny; a bucket named in SSM may be shared.
+    deny_insecure_transport = found.source == "stack" and uses_tls(s3)
+    wanted = set(PERSONALIZE_SIDS) | ({TLS_SID} if deny_insecure_transport else set())
+    try:
+        present = {s.get("Sid") for s in read_bucket_policy(s3, found.bucket)["Statement"]}
+        if wanted <= present:
+            return
+        add_personalize_statements(
+            s3,
+            found.bucket,
+            account_id,
+            partition,
+            deny_insecure_transport=deny_insecure_transport,
+        )
+    except ClientError as error:
+        if _code(error) == "NoSuchBucket":
+            raise LookupError(
+                f"The {found.source} names bucket {found.bucket!r}, which does not exist."
+            ) from error
+        if _code(error) not in _ACCESS_DENIED:
+            raise
+        warnings.warn(
+            f"Could not check the policy of bucket {found.bucket!r} ({_code(error)}); "
+            "Personalize jobs fail if it does not grant personalize.amazonaws.com access.",
+            stacklevel=3,
+        )
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
