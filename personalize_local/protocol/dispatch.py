@@ -27,6 +27,12 @@ def handlers_from(modules: Iterable[ModuleType]) -> dict[str, Handler]:
     return table
 
 
+def lock_free(handler: Handler) -> Handler:
+    """Mark a handler that takes the emulator lock itself, only around its lookups."""
+    handler.lock_free = True  # type: ignore[attr-defined]
+    return handler
+
+
 def not_implemented(service: str, operation: str) -> UnknownOperationException:
     return UnknownOperationException(
         f"personalize-local does not implement {service}.{operation} yet."
