@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from ..context import Context
-from ..errors import (
-    InvalidInputException,
-    LimitExceededException,
-    PersonalizeError,
-    ResourceInUseException,
-)
+from ..errors import InvalidInputException, LimitExceededException, ResourceInUseException
 from ..jobs import JobFailure
 from ..recipes import catalogue
 from ..store.state import Resource
-from . import datasets
+from . import training
 from .common import IN_FLIGHT, register, require_status, summaries
-from .import_jobs import contents, in_flight
+from .import_jobs import in_flight
+from .training import training_input
 
 KIND = "solution-version"
 #: Pending or in-progress solution versions per region (adjustable on the service).
 MAX_IN_FLIGHT = 20
 #: Recipes whose versions may be trained with trainingMode UPDATE.
 UPDATABLE = ("aws-user-personalization",)
-MIN_INTERACTIONS = 1000
-MIN_USERS = 25
-
-
-def training_input(ctx: Context, group_arn: str) -> dict[str, Any]:
-    """A snapshot of the group's data, as the service trains on what exists at the start."""
-    frames: dict[str, Any] = {}
-    text_columns: list[str] = []
-    for kind, dataset in datasets.datasets_of(ctx, group_arn).items():
-        frames[kind] = contents(dataset).frame("ALL")
-        if kind == "Items":
-            schema = ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]
-            text_columns = [f.name for f in schema.fields if f.textual]
-    return {"frames": frames, "item_text_columns": text_columns}
 
 
 def create_solution_version(
@@ -104,80 +85,33 @@ def _train(
     base: Resource | None,
 ):
     """Train (and tune and evaluate) off the request thread; return the commit step."""
-    from ..evaluation.hpo import tune
-    from ..evaluation.solution_metrics import solution_metrics
-    from ..models.data import InteractionData
-    from ..models.registry import train
-
-    started = time.perf_counter()
     if recipe is None:
         raise JobFailure("The solution has no recipe (AutoML is not emulated).")
-    frames = snapshot["frames"]
-    interactions = frames.get("Interactions")
-    if interactions is None or len(interactions) == 0:
-        raise JobFailure("There is no interactions data in the dataset group to train on.")
     config = dict(version.attrs.get("solutionConfig") or {})
     if version.attrs.get("eventType"):
         config["eventType"] = version.attrs["eventType"]
-    hyperparameters = dict(config.get("algorithmHyperParameters") or {})
-    feature_params = dict(config.get("featureTransformationParameters") or {})
-    try:
-        data = InteractionData.from_frames(
-            interactions,
-            frames.get("Items"),
-            frames.get("Users"),
-            item_text_columns=snapshot["item_text_columns"],
-        )
-        _check_minimum(data)
-        tuned = None
-        if base is not None:
-            hyperparameters = dict(base.data.get("hyperparameters") or hyperparameters)
-        elif version.attrs["performHPO"]:
-            tuned, _trials = tune(
-                recipe.name,
-                data,
-                config.get("hpoConfig") or {},
-                (config.get("hpoConfig") or {}).get("hpoObjective"),
-                hyperparameters,
-                feature_params,
-                seed,
-            )
-            hyperparameters = {**hyperparameters, **tuned}
-        if base is not None:
-            metrics = base.data.get("metrics", {})
-        else:
-            metrics = solution_metrics(
-                recipe.name, data, hyperparameters, feature_params, seed, solution_config=config
-            )
-        model = train(recipe.name, data, hyperparameters, feature_params, seed, config)
-    except PersonalizeError as error:
-        raise JobFailure(error.message) from None
-    hours = (time.perf_counter() - started) / 3600
+    trained = training.fit(
+        recipe.name,
+        snapshot,
+        config,
+        seed,
+        perform_hpo=version.attrs["performHPO"],
+        base=base.data if base is not None else None,
+    )
 
     def commit() -> None:
-        version.data.update(model=model, metrics=metrics, hyperparameters=hyperparameters)
-        version.attrs["trainingHours"] = round(hours, 6)
-        if tuned is not None:
-            version.attrs["tunedHPOParams"] = {"algorithmHyperParameters": dict(tuned)}
+        version.data.update(
+            model=trained.model,
+            metrics=trained.metrics,
+            hyperparameters=trained.hyperparameters,
+            # Batch jobs answer from the data the model was trained on (kept by reference).
+            training_interactions=snapshot["frames"].get("Interactions"),
+        )
+        version.attrs["trainingHours"] = round(trained.hours, 6)
+        if trained.tuned is not None:
+            version.attrs["tunedHPOParams"] = {"algorithmHyperParameters": dict(trained.tuned)}
 
     return commit
-
-
-def _check_minimum(data) -> None:
-    """The service's minimum data to train, with its failure texts."""
-    import numpy as np
-
-    if len(data.user_idx) < MIN_INTERACTIONS:
-        raise JobFailure(
-            f"Create failed. Dataset has fewer than {MIN_INTERACTIONS} interactions "
-            f"({len(data.user_idx)})."
-        )
-    per_user = np.bincount(data.user_idx, minlength=len(data.users))
-    if int((per_user >= 2).sum()) < MIN_USERS:
-        raise JobFailure(
-            f"Create failed. Dataset has fewer than {MIN_USERS} users with at least 2 "
-            "interactions each."
-        )
 
 
 def describe_solution_version(ctx: Context, solution_version_arn: str) -> dict:

@@ -90,8 +90,11 @@ def ranked_lists(model: TrainedModel, prep: Prepared, split: UserHoldout,
                 for r in range(scores.shape[0]):
                     truth = to_model[split.truths[start + r]]
                     cand = np.union1d(popular, truth[truth >= 0])
+                    # Seen candidates rank last but stay in the list (ranking keeps them).
+                    finite = scores[r, cand][np.isfinite(scores[r, cand])]
+                    floor = (finite.min() if len(finite) else 0.0) - 1.0
                     restricted[r, cand] = np.where(np.isfinite(scores[r, cand]),
-                                                   scores[r, cand], -1e300)
+                                                   scores[r, cand], floor)
                 scores = restricted
             out[start:start + scores.shape[0]] = top_k_rows(scores, K_LIST)
     return np.where(out >= 0, to_data[np.maximum(out, 0)], -1)

@@ -28,25 +28,47 @@ class AlsFactors:
     regularization: float
     alpha: float
 
-    def fold_in(self, history: sp.csr_matrix) -> np.ndarray:
-        """User factors for each row of a users × items weight matrix (batched solves)."""
+    def fold_in(self, history: sp.csr_matrix, cg_steps: int = 8,
+                block: int = 4096) -> np.ndarray:
+        """User factors for each row of a users × items weight matrix.
+
+        Solves A_u x_u = b_u for all users at once by conjugate gradient, with
+        A_u = YᵀY + λI + Σ_i (c_ui − 1) y_i y_iᵀ and b_u = Σ_i c_ui y_i, starting from
+        x_u = (YᵀY + λI)⁻¹ b_u (exact when every c_ui = 1). Each step costs one pass over the
+        history's non-zeros, so no per-user k × k system is ever built.
+        """
         y, k = self.item_factors, self.item_factors.shape[1]
-        n = history.shape[0]
-        out = np.zeros((n, k), np.float32)
         base = self.gram + self.regularization * np.eye(k, dtype=np.float32)
-        for start in range(0, n, 512):
-            block = history[start:start + 512]
-            a = np.repeat(base[np.newaxis], block.shape[0], axis=0)
-            b = np.zeros((block.shape[0], k), np.float32)
-            for r in range(block.shape[0]):
-                lo, hi = block.indptr[r], block.indptr[r + 1]
-                if lo == hi:
-                    continue
-                yi = y[block.indices[lo:hi]]
-                conf = self.alpha * block.data[lo:hi]
-                a[r] += (yi.T * (conf - 1.0)) @ yi
-                b[r] = yi.T @ conf
-            out[start:start + block.shape[0]] = np.linalg.solve(a, b[..., np.newaxis])[..., 0]
+        chol = np.linalg.cholesky(base.astype(np.float64))
+        out = np.zeros((history.shape[0], k), np.float32)
+        for start in range(0, history.shape[0], block):
+            h = history[start:start + block].tocsr()
+            conf = (self.alpha * h.data).astype(np.float32)
+            rows = np.repeat(np.arange(h.shape[0]), np.diff(h.indptr))
+            y_nz = y[h.indices]
+            b = np.asarray(sp.csr_matrix((conf, h.indices, h.indptr), shape=h.shape) @ y)
+
+            def apply(x: np.ndarray, rows=rows, y_nz=y_nz, conf=conf, h=h) -> np.ndarray:
+                d = np.einsum("nk,nk->n", x[rows], y_nz) * (conf - 1.0)
+                extra = sp.csr_matrix((d, h.indices, h.indptr), shape=h.shape) @ y
+                return x @ base + extra
+
+            x = np.linalg.solve(chol.T, np.linalg.solve(chol, b.T.astype(np.float64)))
+            x = x.T.astype(np.float32)
+            r = b - apply(x)
+            p = r.copy()
+            rs = np.einsum("uk,uk->u", r, r)
+            for _ in range(cg_steps):
+                ap = apply(p)
+                denom = np.einsum("uk,uk->u", p, ap)
+                step = np.divide(rs, denom, out=np.zeros_like(rs), where=denom > 1e-20)
+                x += step[:, None] * p
+                r -= step[:, None] * ap
+                rs_new = np.einsum("uk,uk->u", r, r)
+                beta = np.divide(rs_new, rs, out=np.zeros_like(rs), where=rs > 1e-20)
+                p = r + beta[:, None] * p
+                rs = rs_new
+            out[start:start + h.shape[0]] = x
         return out
 
     def scores(self, history: sp.csr_matrix) -> np.ndarray:

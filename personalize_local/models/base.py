@@ -12,6 +12,22 @@ user has already seen when the training data never repeats an item). The serving
 filters, promotions, exploration and top-k itself; `to_probabilities` turns scores into the
 service's softmax scores. `recommend` is a convenience top-k used by the evaluation.
 
+Which methods a recipe answers
+------------------------------
+================================  ==========================================================
+USER_PERSONALIZATION, ranking     `score_user`, `recommend`, `rank`, `cold_item_scores`;
+(UP engine models)                ``score_user_explored`` / ``item_age_days`` for exploration
+RELATED_ITEMS (SIMS, Similar)     `score_related`, `recommend_related`
+POPULAR_ITEMS                     `score_popular` (Popularity-Count), `score_trending`
+                                  (Trending-Now, optionally with events since training)
+USER_SEGMENTATION                 `score_users_for_items` over ``user_ids``; affinity models
+                                  add ``score_users_for_attributes`` and ``top_users``
+every model                       `score_popular`, `score_histories` (batch, item indexes)
+================================  ==========================================================
+
+Methods a recipe does not support raise `NotImplementedError` (e.g. trending on SIMS) or, for
+`score_related` on user recipes, answer with popularity.
+
 Histories
 ---------
 User-facing methods take the user's **current** history: the training interactions plus events
@@ -66,11 +82,36 @@ def top_k(scores: np.ndarray, k: int, exclude: np.ndarray | None = None) -> np.n
 
 
 def top_k_rows(scores: np.ndarray, k: int) -> np.ndarray:
-    """Row-wise `top_k` of a 2-D score matrix; rows are padded with -1."""
-    out = np.full((scores.shape[0], k), -1, np.int64)
-    for r in range(scores.shape[0]):
+    """Row-wise `top_k` of a 2-D score matrix (vectorised); rows are padded with -1."""
+    n_rows, n_cols = scores.shape
+    k_eff = min(k, n_cols)
+    out = np.full((n_rows, k), -1, np.int64)
+    if n_rows == 0 or k_eff == 0:
+        return out
+    s = np.where(np.isnan(scores), -np.inf, scores)
+    if k_eff < n_cols:
+        # Row by row: numpy's 2-D argpartition along axis 1 is slower than this loop.
+        part = np.empty((n_rows, k_eff), np.int64)
+        for r in range(n_rows):
+            part[r] = np.argpartition(-s[r], k_eff - 1)[:k_eff]
+    else:
+        part = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols)).copy()
+    vals = np.take_along_axis(s, part, axis=1)
+    # argpartition may pick any of several tied items at the boundary; re-rank exactly
+    # (descending score, then index) among the candidates, then fix boundary ties below.
+    order = np.lexsort((part, -vals), axis=1)
+    part = np.take_along_axis(part, order, axis=1)
+    vals = np.take_along_axis(vals, order, axis=1)
+    kth = vals[:, -1]
+    boundary = np.flatnonzero((s == kth[:, None]).sum(axis=1) >
+                              (vals == kth[:, None]).sum(axis=1))
+    for r in boundary:  # rare: ties straddle the cut-off; resolve by index like top_k
         idx = top_k(scores[r], k)
+        out[r] = -1
         out[r, : len(idx)] = idx
+    finite = np.isfinite(vals)
+    rest = np.setdiff1d(np.arange(n_rows), boundary)
+    out[rest, :k_eff] = np.where(finite[rest], part[rest], -1)
     return out
 
 

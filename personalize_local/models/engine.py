@@ -38,6 +38,7 @@ from personalize_local.models.als import fit_als
 from personalize_local.models.base import TrainedModel
 from personalize_local.models.data import InteractionData
 from personalize_local.models.ease import fit_ease
+from personalize_local.models.exploration import explore, item_age_days
 from personalize_local.models.metadata import item_features, profile_similarity
 from personalize_local.models.selection import Selection
 from personalize_local.models.sequences import (
@@ -104,6 +105,21 @@ class EngineSettings:
     threads: int = 2
 
 
+def impression_counts(data: InteractionData) -> np.ndarray:
+    """How often each item was shown (IMPRESSION lists) without being the interacted item."""
+    counts = np.zeros(data.n_items)
+    if data.impressions is None:
+        return counts
+    index = {str(v): i for i, v in enumerate(data.items)}
+    for shown, item in zip(data.impressions, data.item_idx, strict=True):
+        if isinstance(shown, str) and shown:
+            for other in shown.split("|"):
+                j = index.get(other)
+                if j is not None and j != item:
+                    counts[j] += 1
+    return counts
+
+
 def row_max_scale(m: np.ndarray) -> np.ndarray:
     """Divide each row by its largest absolute value, in place (zero rows stay zero)."""
     peak = np.abs(m).max(axis=1, keepdims=True)
@@ -163,6 +179,8 @@ class UserPersonalizationModel(TrainedModel):
                                 settings.als_alpha, settings.als_iterations, settings.threads)
         model.features = item_features(data.items_meta, data.items, data.item_text_columns)
         model.creation_times = data.creation_times()
+        model.latest_time = float(data.timestamp.max()) if len(data) else 0.0
+        model.impressions = impression_counts(data)
         model.train_histories = seqs if keep_histories else None
         model.repeat_mix = model.repeat
         if model.repeat >= settings.repeat_floor:
@@ -178,18 +196,19 @@ class UserPersonalizationModel(TrainedModel):
     def _collaborative(self, weighted: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray | None]:
         """(cf, seq) score matrices; seq is None when the engine has no sequential part."""
         if self.ease_b is None:
-            return self.als.scores(weighted).astype(np.float64), None
-        cf = np.zeros((weighted.shape[0], len(self.item_ids)), np.float64)
+            return self.als.scores(weighted).astype(np.float32, copy=False), None
+        # float32 throughout: half the memory traffic of float64 on big score matrices.
+        cf = np.zeros((weighted.shape[0], len(self.item_ids)), np.float32)
         if not len(self.ease_items):
             return cf, None
         x = weighted[:, self.ease_items]
-        xb = np.asarray(x @ self.ease_b, np.float64)
+        xb = np.asarray(x @ self.ease_b, np.float32)
         cf[:, self.ease_items] = xb
         if self.successors is None:
             return cf, None
         # x P = diag(P) ⊙ (x − x B), see ease.fit_ease.
         xp = (x.toarray() - xb) * self.ease_diag[np.newaxis, :]
-        return cf, np.asarray((self.successors.T @ xp.T).T, np.float64)
+        return cf, np.asarray((self.successors.T @ xp.T).T, np.float32)
 
     def _base_scores(self, seqs: Sequences) -> np.ndarray:
         """s before the repeat rule; rows with no history hold popularity."""
@@ -207,9 +226,9 @@ class UserPersonalizationModel(TrainedModel):
             s += st.beta * row_max_scale(trans)
         pop = np.log1p(self.popularity)
         if pop.max() > 0:
-            s += st.popularity_prior * pop / pop.max()
+            s += (st.popularity_prior * pop / pop.max()).astype(np.float32)
         if self.rewards is not None and self.reward_weight > 0:
-            s += self.reward_weight * self.rewards
+            s += (self.reward_weight * self.rewards).astype(np.float32)
         s[~has] = self.popularity  # no usable history: popular items, like an unknown user
         return s
 
@@ -218,7 +237,7 @@ class UserPersonalizationModel(TrainedModel):
         lags = self.lag_profile
         ages = np.minimum(seqs.ages().astype(np.int64), len(lags) - 1)
         r = history_matrix(seqs, len(self.item_ids), lags[ages].astype(np.float32) + 1e-6)
-        return row_max_scale(r.toarray().astype(np.float64))
+        return row_max_scale(r.toarray().astype(np.float32))
 
     def _apply_repeats(self, s: np.ndarray, seqs: Sequences, mix: float,
                        r: np.ndarray | None = None) -> np.ndarray:
@@ -277,11 +296,29 @@ class UserPersonalizationModel(TrainedModel):
                        0.0, 1.0)
 
     def item_age_days(self, now: float | None = None) -> np.ndarray:
-        """Age of every item in days at ``now`` (default: the newest CREATION_TIMESTAMP)."""
-        created = self.creation_times
-        if now is None:
-            now = np.nanmax(created) if np.isfinite(created).any() else 0.0
-        return (float(now) - created) / 86400.0
+        """Age of every item in days at ``now`` (default: the latest training interaction,
+        the service's reference for ``explorationItemAgeCutOff``); NaN without
+        CREATION_TIMESTAMP."""
+        return item_age_days(self.creation_times, self.latest_time if now is None else now)
+
+    def score_user_explored(self, history_items: Sequence[str],
+                            history_times: Sequence[int] | None = None, *,
+                            weight: float = 0.3, age_cutoff_days: float = 30.0,
+                            rng: np.random.Generator | None = None, now: float | None = None,
+                            extra_interactions: np.ndarray | None = None,
+                            extra_impressions: np.ndarray | None = None,
+                            history_types: Sequence[str] | None = None) -> np.ndarray:
+        """`score_user` blended with item exploration (``itemExplorationConfig``).
+
+        ``extra_interactions`` / ``extra_impressions`` are per-item counts recorded since
+        training (PutEvents); the training data's impressions are already counted.
+        """
+        scores = self.score_user(history_items, history_times, history_types)
+        relevance = self.cold_item_scores(history_items, history_times)
+        counts = self.popularity + (0 if extra_interactions is None else extra_interactions)
+        shown = self.impressions + (0 if extra_impressions is None else extra_impressions)
+        return explore(scores, relevance, self.item_age_days(now), counts, weight,
+                       age_cutoff_days, rng or np.random.default_rng(), shown)
 
     # ------------------------------------------------------------------ segmentation
     def score_users_for_items(self, item_ids: Sequence[str]) -> np.ndarray:

@@ -8,19 +8,32 @@ from typing import Any
 import numpy as np
 
 from ..context import Context
+from ..control import recommenders
 from ..errors import InvalidInputException, ResourceNotFoundException
-from ..filters import grammar
-from ..filters.evaluate import UserView, item_mask
 from ..models.base import to_probabilities, top_k
-from ..models.exploration import explore, item_age_days
-from .deployment import Deployment, for_campaign
+from ..store.state import Resource
+from . import scoring
+from .deployment import Deployment, for_campaign, for_recommender
 from .histories import History
 
 DEFAULT_RESULTS = 25
 MAX_RESULTS = 500
 MAX_RESULTS_WITH_METADATA = 50
-#: Recipes whose responses carry no scores (observed on the service).
-UNSCORED = ("RELATED_ITEMS", "POPULAR_ITEMS")
+
+
+def active_filter(ctx: Context, filter_arn: str, group_arn: str, user: str) -> Resource:
+    """The ACTIVE filter ``filter_arn`` of the dataset group ``group_arn``.
+
+    ``user`` names what applies it (the campaign, a batch job) in the error message.
+    """
+    resource = ctx.state.find("filter", filter_arn)
+    if resource is None or resource.status(ctx.now) != "ACTIVE":
+        raise ResourceNotFoundException(f"The given filter does not exist: {filter_arn}")
+    if resource.parent != group_arn:
+        raise InvalidInputException(
+            f"The filter {filter_arn} belongs to another dataset group than the {user}."
+        )
+    return resource
 
 
 def _filter_mask(
@@ -36,19 +49,10 @@ def _filter_mask(
         if filter_values:
             raise InvalidInputException("filterValues were given without a filterArn.")
         return None
-    resource = ctx.state.find("filter", filter_arn)
-    if resource is None or resource.status(ctx.now) != "ACTIVE":
-        raise ResourceNotFoundException(f"The given filter does not exist: {filter_arn}")
-    if resource.parent != dep.version.attrs["datasetGroupArn"]:
-        raise InvalidInputException(
-            f"The filter {filter_arn} belongs to another dataset group than the campaign."
-        )
-    values = grammar.parse_filter_values(filter_values or {})
-    metadata = None
-    if user_id and dep.users_meta is not None and user_id in dep.users_meta.index:
-        metadata = dep.users_meta.loc[user_id].to_dict()
-    user = UserView(interactions=history.newest_first(), metadata=metadata, current_item=item_id)
-    return item_mask(resource.data["parsed"], values, dep.catalog, user)
+    resource = active_filter(ctx, filter_arn, dep.version.attrs["datasetGroupArn"], "campaign")
+    return scoring.filter_mask(
+        dep, resource.data["parsed"], filter_values, user_id, history, item_id
+    )
 
 
 def _metadata(dep: Deployment, columns: dict[str, list[str]] | None, ids: list[str]) -> list:
@@ -77,25 +81,6 @@ def _count(num_results: int | None, metadata: Any, default: int = DEFAULT_RESULT
     return n
 
 
-def _explored(dep: Deployment, scores: np.ndarray, history: History, user_id: str) -> np.ndarray:
-    settings = dep.config.get("itemExplorationConfig") or {}
-    weight = float(settings.get("explorationWeight", 0) or 0)
-    if weight <= 0 or dep.items_meta is None or "CREATION_TIMESTAMP" not in dep.items_meta:
-        return scores
-    created = dep.items_meta["CREATION_TIMESTAMP"].reindex(dep.model.item_ids)
-    ages = item_age_days(created.to_numpy(np.float64), dep.histories.latest)
-    relevance = dep.model.cold_item_scores(history.items, history.times)
-    return explore(
-        scores,
-        relevance,
-        ages,
-        np.asarray(dep.model.popularity, np.float64),
-        weight,
-        float(settings.get("explorationItemAgeCutOff", 30)),
-        dep.rng(user_id, len(history.items)),
-    )
-
-
 def get_recommendations(
     ctx: Context,
     campaign_arn: str | None = None,
@@ -112,8 +97,10 @@ def get_recommendations(
     if bool(campaign_arn) == bool(recommender_arn):
         raise InvalidInputException("Provide either a campaignArn or a recommenderArn.")
     if recommender_arn:
-        raise ResourceNotFoundException(f"The given recommender does not exist: {recommender_arn}")
-    dep = for_campaign(ctx, campaign_arn)
+        dep = for_recommender(ctx, recommender_arn)
+        recommenders.check_request(dep.recipe, user_id, item_id)
+    else:
+        dep = for_campaign(ctx, campaign_arn)
     n = _count(num_results, metadata_columns)
     kind = dep.recipe.recipe_type
     if kind == "USER_PERSONALIZATION" and not user_id:
@@ -127,30 +114,16 @@ def get_recommendations(
         )
     history = dep.histories.get(user_id) if user_id else History()
     mask = _filter_mask(ctx, dep, filter_arn, filter_values, user_id, history, item_id)
+    if recommender_arn:
+        mask = recommenders.without_consumed(dep.recipe, dep.model, history, mask)
     if promotions:
         raise InvalidInputException("personalize-local does not serve promotions yet.")
-    model = dep.model
-    if kind == "USER_PERSONALIZATION":
-        scores = model.score_user(history.items, history.times, history.types, history.values)
-        scores = _explored(dep, scores, history, user_id)
-    elif kind == "RELATED_ITEMS":
-        scores = model.score_related(item_id)
-    elif dep.recipe.name.endswith("trending-now"):
-        scores = model.score_trending(dep.histories.latest)
-    else:
-        scores = model.score_popular()
-    scores = np.asarray(scores, np.float64)
-    if mask is not None:
-        scores = np.where(mask, scores, -np.inf)
-    chosen = top_k(scores, n)
-    ids = [str(i) for i in model.item_ids[chosen]]
+    answer = scoring.top_items(dep, scoring.request_scores(dep, history, user_id, item_id), mask, n)
+    ids = answer.ids
     items: list[dict[str, Any]] = [{"itemId": item} for item in ids]
-    if kind not in UNSCORED:
-        v2 = dep.recipe.name.endswith("-v2")
-        probabilities = to_probabilities(scores[chosen] if v2 else scores)
-        picked = probabilities if v2 else probabilities[chosen]
-        for item, score in zip(items, picked, strict=True):
-            item["score"] = float(score)
+    if answer.scores is not None:
+        for item, score in zip(items, answer.scores, strict=True):
+            item["score"] = score
     for item, meta in zip(items, _metadata(dep, metadata_columns, ids), strict=True):
         if meta is not None:
             item["metadata"] = meta
@@ -177,18 +150,14 @@ def get_personalized_ranking(
         raise InvalidInputException(f"inputList must have at most {limit} items.")
     history = dep.histories.get(user_id)
     mask = _filter_mask(ctx, dep, filter_arn, filter_values, user_id, history, None)
-    candidates = list(dict.fromkeys(input_list))
-    if mask is not None:
-        index = dep.model.item_index(candidates)
-        candidates = [c for c, i in zip(candidates, index, strict=True) if i < 0 or mask[i]]
-    ranked, scores, unknown = dep.model.rank(history.items, candidates, history.times)
-    probabilities = to_probabilities(np.asarray(scores, np.float64))
+    scores = next(scoring.history_scores(dep.model, [history], typed=False))
+    ranked = scoring.rank(dep.model, scores, input_list, mask)
     ranking: list[dict[str, Any]] = [
-        {"itemId": str(item), "score": float(p)}
-        for item, p in zip(ranked, probabilities, strict=True)
+        {"itemId": item, "score": score}
+        for item, score in zip(ranked.ids, ranked.scores, strict=True)
     ]
     # Items the model does not know come last, without a score, in input order.
-    ranking += [{"itemId": item} for item in unknown]
+    ranking += [{"itemId": item} for item in ranked.unknown]
     ids = [r["itemId"] for r in ranking]
     for row, meta in zip(ranking, _metadata(dep, metadata_columns, ids), strict=True):
         if meta is not None:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..context import Context
-from ..control import campaigns, datasets
+from ..control import campaigns, datasets, recommenders
 from ..control.import_jobs import contents
 from ..filters.evaluate import ItemCatalog
 from ..recipes import catalogue
@@ -121,3 +121,10 @@ def for_campaign(ctx: Context, campaign_arn: str) -> Deployment:
     campaign = campaigns.active_campaign(ctx, campaign_arn)
     version, config = campaigns.serving(ctx, campaign)
     return deployment(ctx, version, campaign_arn, config)
+
+
+def for_recommender(ctx: Context, recommender_arn: str) -> Deployment:
+    """An ACTIVE recommender's model and config (the previous ones while an update runs)."""
+    recommender = recommenders.active_recommender(ctx, recommender_arn)
+    model, config = recommenders.serving(ctx, recommender)
+    return deployment(ctx, model, recommender_arn, config)

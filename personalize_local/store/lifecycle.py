@@ -56,7 +56,8 @@ class Lifecycle:
         """End the timeline with ``status``, no earlier than ``min_at`` (keeps steps visible)."""
         with self._lock:
             at = max(self._clock(), min_at or 0.0)
-            self._steps = [s for s in self._steps if s[0] <= self._clock()]
+            # Steps scheduled before the end stay, so a poller still sees them.
+            self._steps = [s for s in self._steps if s[0] <= at]
             self._steps.append((at, status))
 
     def final_status(self) -> str:

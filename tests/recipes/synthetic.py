@@ -67,16 +67,19 @@ def with_cold_items(n_clusters: int = 4, per_cluster: int = 3, **kwargs) -> Inte
 
 
 def trending_frames(seed: int = 0) -> pd.DataFrame:
-    """Steady background traffic on 20 items; item "rocket" takes off in the last 3 hours."""
+    """Steady background traffic on 20 items; "rocket" doubles its events every hour for the
+    last 8 hours (1, 2, 4, …, 128 per hour); "fading" was busy 4–5 hours ago, quiet since."""
     rng = np.random.default_rng(seed)
     end = T0 + 10 * DAY
     rows = []
     for n in range(3000):
         rows.append((f"u{n % 300}", f"steady{int(rng.integers(20))}",
                      int(rng.integers(T0, end))))
-    for n in range(60):
-        rows.append((f"u{n}", "rocket", end - int(rng.integers(1, 3 * 3600))))
-    for n in range(40):  # popular before, fading now: never trending
+    for hour in range(8):  # hour 0 is the last hour before `end`
+        for n in range(2 ** (7 - hour)):
+            rows.append((f"r{hour}_{n}", "rocket",
+                         end - hour * 3600 - int(rng.integers(1, 3600))))
+    for n in range(40):
         rows.append((f"u{n}", "fading", end - 4 * 3600 - int(rng.integers(0, 3600))))
     return pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP"])
 

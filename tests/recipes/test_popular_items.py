@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from personalize_local.errors import InvalidInputException
+from personalize_local.evaluation import solution_metrics
 from personalize_local.models import InteractionData, train
 from tests.recipes.conformance import RecipeConformance
 from tests.recipes.synthetic import clustered, trending_frames
@@ -67,6 +68,14 @@ class TestTrendingNow(RecipeConformance):
         order = np.argsort(-model.score_trending(far), kind="stable")
         counts = np.bincount(model.event_items, minlength=len(model.item_ids))
         assert counts[order[0]] == counts.max()
+
+    def test_trend_prediction_accuracy_rewards_the_real_trend(self, data):
+        # The rocket keeps accelerating, so the trend seen before the test window continues
+        # into it; popularity-count's list (the steady items) would not capture it.
+        for window in ("1 hour", "3 hours"):
+            got = solution_metrics(self.recipe, data, {}, {"trend_discovery_frequency": window},
+                                   seed=0)["trend_prediction_accuracy"]
+            assert 0.5 < got <= 1.0
 
     def test_frequency_must_be_a_documented_value(self, data):
         with pytest.raises(InvalidInputException, match="trend_discovery_frequency"):

@@ -10,7 +10,13 @@ import pytest
 from personalize_local.models import InteractionData, train
 from personalize_local.models.engine import EngineSettings, UserPersonalizationModel
 from tests.recipes.conformance import RecipeConformance
-from tests.recipes.synthetic import cluster_of, clustered, item_id, repeat_frames
+from tests.recipes.synthetic import (
+    cluster_of,
+    clustered,
+    item_id,
+    repeat_frames,
+    with_cold_items,
+)
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +92,19 @@ def test_als_path_learns_clusters_too(data):
     for c in range(4):
         ids, _ = model.recommend([item_id(c, k) for k in range(5)], n=3)
         assert all(cluster_of(i) == c for i in ids)
+
+
+def test_exploration_surfaces_young_items_of_the_users_taste():
+    data = with_cold_items()
+    model = train("aws-user-personalization", data, {}, {}, seed=0)
+    history = [item_id(1, k) for k in range(4)]
+    plain = model.score_user_explored(history, weight=0.0, rng=np.random.default_rng(0))
+    explored = model.score_user_explored(history, weight=0.9, age_cutoff_days=7,
+                                         rng=np.random.default_rng(0))
+    top_plain = model.item_ids[np.argsort(-plain, kind="stable")[:3]]
+    top_explored = model.item_ids[np.argsort(-explored, kind="stable")[:3]]
+    assert not any(i.startswith("cold") for i in top_plain)
+    assert all(i.startswith("cold1_") for i in top_explored)
+    aged = model.score_user_explored(history, weight=0.9, age_cutoff_days=0.5,
+                                     rng=np.random.default_rng(0))
+    assert not any(i.startswith("cold") for i in model.item_ids[np.argsort(-aged)[:3]])

@@ -1,0 +1,172 @@
+"""From a model's scores to an answer: shared by the runtime API and batch inference jobs.
+
+A request is answered in three steps: the model's scores for it, the filter's mask, and the
+top-k (or the ranking of an input list) with the service's scores. GetRecommendations,
+GetPersonalizedRanking and every line of a batch inference job go through these functions, so a
+batch line answers as a real-time request would for the same model, history and filter. Batch
+jobs score many histories per model call (`history_scores`); a real-time request is a batch of
+one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..filters import grammar
+from ..filters.evaluate import UserView, item_mask
+from ..filters.grammar import Filter
+from ..models.base import TrainedModel, to_probabilities, top_k
+from ..models.exploration import explore, item_age_days
+from .deployment import Deployment
+from .histories import History
+
+#: Recipes whose answers carry no scores (observed on the service, real time and batch alike).
+UNSCORED = ("RELATED_ITEMS", "POPULAR_ITEMS")
+#: Score-matrix cells per model call in `history_scores`: a few MB, where measured throughput
+#: on ml-latest-small was best (larger blocks are slower: the dense steps leave the cache).
+_BLOCK_CELLS = 1_000_000
+_BLOCK_ROWS = 64
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Item ids, best first, and their scores as the service writes them (None: unscored)."""
+
+    ids: list[str]
+    scores: list[float] | None
+
+
+def history_scores(
+    model: TrainedModel, histories: Sequence[History], *, typed: bool = True
+) -> Iterator[np.ndarray]:
+    """The score vector of each history in turn, as ``model.score_user`` computes it.
+
+    Histories are scored a block at a time with ``score_histories``, which costs about as
+    much for a block as for one history. ``typed`` passes event types and values, as
+    GetRecommendations does; rankings pass items and times only, as ``TrainedModel.rank`` does.
+    """
+    rows = max(1, min(_BLOCK_ROWS, _BLOCK_CELLS // max(len(model.item_ids), 1)))
+    for start in range(0, len(histories), rows):
+        indexes, weights = [], []
+        for history in histories[start : start + rows]:
+            idx, w = model.history_indexes(
+                history.items,
+                history.times,
+                history.types if typed else None,
+                history.values if typed else None,
+            )
+            indexes.append(idx)
+            weights.append(w)
+        yield from np.asarray(model.score_histories(indexes, weights), np.float64)
+
+
+def explored(dep: Deployment, scores: np.ndarray, history: History, user_id: str) -> np.ndarray:
+    """User-Personalization scores with the deployment's item exploration mixed in."""
+    settings = dep.config.get("itemExplorationConfig") or {}
+    weight = float(settings.get("explorationWeight", 0) or 0)
+    if weight <= 0 or dep.items_meta is None or "CREATION_TIMESTAMP" not in dep.items_meta:
+        return scores
+    created = dep.items_meta["CREATION_TIMESTAMP"].reindex(dep.model.item_ids)
+    ages = item_age_days(created.to_numpy(np.float64), dep.histories.latest)
+    relevance = dep.model.cold_item_scores(history.items, history.times)
+    return explore(
+        scores,
+        relevance,
+        ages,
+        np.asarray(dep.model.popularity, np.float64),
+        weight,
+        float(settings.get("explorationItemAgeCutOff", 30)),
+        dep.rng(user_id, len(history.items)),
+    )
+
+
+def request_scores(
+    dep: Deployment, history: History, user_id: str | None, item_id: str | None
+) -> np.ndarray:
+    """The model's scores for one GetRecommendations request (before filters)."""
+    model = dep.model
+    kind = dep.recipe.recipe_type
+    if kind == "USER_PERSONALIZATION":
+        scores = next(history_scores(model, [history]))
+        return explored(dep, scores, history, user_id or "")
+    if kind == "RELATED_ITEMS":
+        return np.asarray(model.score_related(item_id), np.float64)
+    if dep.recipe.name.endswith("trending-now"):
+        return np.asarray(model.score_trending(dep.histories.latest), np.float64)
+    return np.asarray(model.score_popular(), np.float64)
+
+
+def filter_mask(
+    dep: Deployment,
+    parsed: Filter,
+    filter_values: Mapping[str, str] | None,
+    user_id: str | None,
+    history: History,
+    item_id: str | None,
+) -> np.ndarray:
+    """Which items the filter lets through for this user (and current item)."""
+    values = grammar.parse_filter_values(filter_values or {})
+    metadata = None
+    if user_id and dep.users_meta is not None and user_id in dep.users_meta.index:
+        metadata = dep.users_meta.loc[user_id].to_dict()
+    user = UserView(interactions=history.newest_first(), metadata=metadata, current_item=item_id)
+    return item_mask(parsed, values, dep.catalog, user)
+
+
+def top_items(dep: Deployment, scores: np.ndarray, mask: np.ndarray | None, n: int) -> Answer:
+    """The ``n`` best items the mask allows, with softmax scores unless the recipe has none.
+
+    v1 recipes normalise over the whole catalogue, v2 over the items returned.
+    """
+    scores = np.asarray(scores, np.float64)
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    chosen = top_k(scores, n)
+    ids = [str(i) for i in dep.model.item_ids[chosen]]
+    if dep.recipe.recipe_type in UNSCORED:
+        return Answer(ids, None)
+    if dep.recipe.name.endswith("-v2"):
+        picked = to_probabilities(scores[chosen])
+    else:
+        picked = to_probabilities(scores)[chosen]
+    return Answer(ids, [float(p) for p in picked])
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """An input list ordered by score; ids the model does not know follow, in input order."""
+
+    ids: list[str]
+    scores: list[float]
+    unknown: list[str]
+
+
+def rank(
+    model: TrainedModel, scores: np.ndarray, input_list: Sequence[str], mask: np.ndarray | None
+) -> Ranking:
+    """GetPersonalizedRanking from the user's score vector: softmax over the ranked items.
+
+    Repeated ids count once; the mask drops known items only. Items the model rules out
+    (``-inf``, e.g. already seen) still belong in a ranking of an explicit list: they go last
+    among the known items, as ``TrainedModel.rank`` orders them.
+    """
+    candidates = list(dict.fromkeys(str(i) for i in input_list))
+    index = model.item_index(candidates)
+    if mask is not None:
+        keep = (index < 0) | mask[np.maximum(index, 0)]
+        candidates = [c for c, k in zip(candidates, keep, strict=True) if k]
+        index = index[keep]
+    known = np.flatnonzero(index >= 0)
+    s = np.asarray(scores, np.float64)[index[known]]
+    finite_min = s[np.isfinite(s)].min(initial=0.0)
+    s = np.where(np.isfinite(s), s, finite_min - 1.0)
+    order = np.lexsort((known, -s))
+    probabilities = to_probabilities(s[order])
+    return Ranking(
+        ids=[candidates[i] for i in known[order]],
+        scores=[float(p) for p in probabilities],
+        unknown=[candidates[i] for i in np.flatnonzero(index < 0)],
+    )

@@ -1,0 +1,1 @@
+"""Tests of the workshop package the notebooks import."""
