@@ -3,6 +3,8 @@ GetActionRecommendations."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -11,6 +13,7 @@ from ..context import Context
 from ..control import recommenders
 from ..errors import InvalidInputException, ResourceNotFoundException
 from ..models.base import to_probabilities, top_k
+from ..protocol.dispatch import lock_free
 from ..store.state import Resource
 from . import scoring
 from .deployment import Deployment, for_campaign, for_recommender
@@ -36,22 +39,39 @@ def active_filter(ctx: Context, filter_arn: str, group_arn: str, user: str) -> R
     return resource
 
 
+@dataclass
+class Lookup:
+    """What a runtime request reads from the store, gathered under the lock in one go."""
+
+    dep: Deployment
+    filter: Resource | None
+    recommendation_id: str
+
+
+def _lookup(ctx: Context, find: Callable[[], Deployment], filter_arn: str | None) -> Lookup:
+    # The lock guards only these reads; scoring then runs in parallel with other requests.
+    with ctx.emulator.lock:
+        dep = find()
+        resource = None
+        if filter_arn:
+            group = dep.version.attrs["datasetGroupArn"]
+            resource = active_filter(ctx, filter_arn, group, "campaign")
+        return Lookup(dep, resource, f"RID-{ctx.ids.uuid()}")
+
+
 def _filter_mask(
-    ctx: Context,
-    dep: Deployment,
-    filter_arn: str | None,
+    found: Lookup,
     filter_values: dict[str, str] | None,
     user_id: str | None,
     history: History,
     item_id: str | None,
 ) -> np.ndarray | None:
-    if not filter_arn:
+    if found.filter is None:
         if filter_values:
             raise InvalidInputException("filterValues were given without a filterArn.")
         return None
-    resource = active_filter(ctx, filter_arn, dep.version.attrs["datasetGroupArn"], "campaign")
     return scoring.filter_mask(
-        dep, resource.data["parsed"], filter_values, user_id, history, item_id
+        found.dep, found.filter.data["parsed"], filter_values, user_id, history, item_id
     )
 
 
@@ -81,6 +101,7 @@ def _count(num_results: int | None, metadata: Any, default: int = DEFAULT_RESULT
     return n
 
 
+@lock_free
 def get_recommendations(
     ctx: Context,
     campaign_arn: str | None = None,
@@ -97,10 +118,11 @@ def get_recommendations(
     if bool(campaign_arn) == bool(recommender_arn):
         raise InvalidInputException("Provide either a campaignArn or a recommenderArn.")
     if recommender_arn:
-        dep = for_recommender(ctx, recommender_arn)
-        recommenders.check_request(dep.recipe, user_id, item_id)
+        found = _lookup(ctx, lambda: for_recommender(ctx, recommender_arn), filter_arn)
+        recommenders.check_request(found.dep.recipe, user_id, item_id)
     else:
-        dep = for_campaign(ctx, campaign_arn)
+        found = _lookup(ctx, lambda: for_campaign(ctx, campaign_arn), filter_arn)
+    dep = found.dep
     n = _count(num_results, metadata_columns)
     kind = dep.recipe.recipe_type
     if kind == "USER_PERSONALIZATION" and not user_id:
@@ -113,7 +135,7 @@ def get_recommendations(
             + (": use GetPersonalizedRanking." if kind == "PERSONALIZED_RANKING" else ".")
         )
     history = dep.histories.get(user_id) if user_id else History()
-    mask = _filter_mask(ctx, dep, filter_arn, filter_values, user_id, history, item_id)
+    mask = _filter_mask(found, filter_values, user_id, history, item_id)
     if recommender_arn:
         mask = recommenders.without_consumed(dep.recipe, dep.model, history, mask)
     if promotions:
@@ -127,9 +149,10 @@ def get_recommendations(
     for item, meta in zip(items, _metadata(dep, metadata_columns, ids), strict=True):
         if meta is not None:
             item["metadata"] = meta
-    return {"itemList": items, "recommendationId": f"RID-{ctx.ids.uuid()}"}
+    return {"itemList": items, "recommendationId": found.recommendation_id}
 
 
+@lock_free
 def get_personalized_ranking(
     ctx: Context,
     campaign_arn: str,
@@ -140,7 +163,8 @@ def get_personalized_ranking(
     filter_values: dict[str, str] | None = None,
     metadata_columns: dict[str, list[str]] | None = None,
 ) -> dict:
-    dep = for_campaign(ctx, campaign_arn)
+    found = _lookup(ctx, lambda: for_campaign(ctx, campaign_arn), filter_arn)
+    dep = found.dep
     if dep.recipe.recipe_type != "PERSONALIZED_RANKING":
         raise InvalidInputException(
             "GetPersonalizedRanking needs a campaign of a PERSONALIZED_RANKING recipe."
@@ -149,7 +173,7 @@ def get_personalized_ranking(
     if len(input_list) > limit:
         raise InvalidInputException(f"inputList must have at most {limit} items.")
     history = dep.histories.get(user_id)
-    mask = _filter_mask(ctx, dep, filter_arn, filter_values, user_id, history, None)
+    mask = _filter_mask(found, filter_values, user_id, history, None)
     scores = next(scoring.history_scores(dep.model, [history], typed=False))
     ranked = scoring.rank(dep.model, scores, input_list, mask)
     ranking: list[dict[str, Any]] = [
@@ -162,9 +186,10 @@ def get_personalized_ranking(
     for row, meta in zip(ranking, _metadata(dep, metadata_columns, ids), strict=True):
         if meta is not None:
             row["metadata"] = meta
-    return {"personalizedRanking": ranking, "recommendationId": f"RID-{ctx.ids.uuid()}"}
+    return {"personalizedRanking": ranking, "recommendationId": found.recommendation_id}
 
 
+@lock_free
 def get_action_recommendations(
     ctx: Context,
     campaign_arn: str | None = None,
@@ -175,7 +200,8 @@ def get_action_recommendations(
 ) -> dict:
     if not campaign_arn:
         raise InvalidInputException("campaignArn is required.")
-    dep = for_campaign(ctx, campaign_arn)
+    found = _lookup(ctx, lambda: for_campaign(ctx, campaign_arn), filter_arn)
+    dep = found.dep
     if dep.recipe.recipe_type != "PERSONALIZED_ACTIONS":
         raise InvalidInputException(
             "GetActionRecommendations needs a campaign of the Next-Best-Action recipe."
@@ -184,7 +210,7 @@ def get_action_recommendations(
     if n > 100:
         raise InvalidInputException("numResults must be at most 100.")
     history = dep.histories.get(user_id) if user_id else History()
-    mask = _filter_mask(ctx, dep, filter_arn, filter_values, user_id, history, None)
+    mask = _filter_mask(found, filter_values, user_id, history, None)
     scores = np.asarray(
         dep.model.score_user(history.items, history.times, history.types, history.values),
         np.float64,
@@ -196,4 +222,4 @@ def get_action_recommendations(
     actions = [
         {"actionId": str(dep.model.item_ids[i]), "score": float(probabilities[i])} for i in chosen
     ]
-    return {"actionList": actions, "recommendationId": f"RID-{ctx.ids.uuid()}"}
+    return {"actionList": actions, "recommendationId": found.recommendation_id}
