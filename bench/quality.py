@@ -12,6 +12,7 @@ Prints Markdown tables (one run, every comparison side by side):
 3. microsoft/recommenders' public ml-100k protocol (per-item stratified 75/25 split, seed 42,
    top 10, seen items removed) beside popularity, implicit ALS and the published MSR table.
 4. Every recipe's GetSolutionMetrics on ml-100k (4–5 stars, Items = genres).
+5. ``--ablation``: the UP engine's parts switched on one by one, on all users (10 folds).
 
 Usage: ``python bench/quality.py [--seeds 5] [--data /work/shared/data]``. The MovieLens files
 are read in place (``$MOVIELENS_DIR``, default ``<repo>/../shared/data``).
@@ -47,6 +48,7 @@ from personalize_local.evaluation.solution_metrics import (  # noqa: E402
 )
 from personalize_local.models import InteractionData  # noqa: E402
 from personalize_local.models.base import top_k_rows  # noqa: E402
+from personalize_local.models.engine import EngineSettings  # noqa: E402
 from personalize_local.models.registry import fit_prepared, prepare  # noqa: E402
 from personalize_local.models.sequences import Sequences, binary_matrix  # noqa: E402
 
@@ -143,7 +145,7 @@ def poc() -> InteractionData:
 
 # ------------------------------------------------------------------------------ helpers
 def fmt(values: Sequence[float], digits: int = 4) -> str:
-    return " | ".join(f"{v:.{digits}f}" for v in values)
+    return " | ".join("—" if np.isnan(v) else f"{v:.{digits}f}" for v in values)
 
 
 def table(title: str, header: Sequence[str], rows: list[tuple[str, Sequence[float]]],
@@ -201,7 +203,8 @@ def baseline_rows(data: InteractionData, kind: str, seeds: Sequence[int]) -> lis
     return mean_metrics(runs)
 
 
-def all_user_folds(data: InteractionData, recipe: str, folds: int = 10) -> list[float]:
+def all_user_folds(data: InteractionData, recipe: str, folds: int = 10,
+                   settings: EngineSettings | None = None) -> list[float]:
     """The service protocol with every eligible user tested once (10 disjoint 10% folds)."""
     prep = prepare(recipe, data, {}, {})
     d = prep.data
@@ -221,7 +224,7 @@ def all_user_folds(data: InteractionData, recipe: str, folds: int = 10) -> list[
             truths.append(truth.astype(np.int64))
             ws.append(weights[indptr[u]:indptr[u] + len(inp)])
         split = UserHoldout(d.subset(~is_test[d.user_idx]), test, inputs, truths, ws)
-        model = fit_prepared(prep, 0, data=split.train)
+        model = fit_prepared(prep, 0, data=split.train, settings=settings)
         ranked_all.append(ranked_lists(model, prep, split, d))
         truths_all += truths
     ranked = np.vstack(ranked_all)
@@ -377,10 +380,41 @@ def recipe_table(seeds: Sequence[int]) -> str:
     return out
 
 
+# ---------------------------------------------------------------- 5: engine ablation
+ABLATION = [
+    ("EASE λ=300 only (uniform weights, no order terms)",
+     EngineSettings(half_life=None, window=2**31 - 1, beta=0.0, gamma=0.0)),
+    ("+ recency weights (half-life 5 events)", EngineSettings(beta=0.0, gamma=0.0)),
+    ("+ transition term β=0.3", EngineSettings(gamma=0.0)),
+    ("**+ next-item regression γ=0.5 (default engine)**", EngineSettings()),
+    ("default, EASE over every item (min support 1)", EngineSettings(min_item_support=1)),
+    ("default with λ=100", EngineSettings(lam=100.0)),
+    ("default with λ=1000", EngineSettings(lam=1000.0)),
+    ("ALS path (64 factors) + recency + transitions",
+     EngineSettings(max_ease_items=0, factors=64)),
+]
+
+
+def ablation_table() -> str:
+    out = ""
+    for name, data in (("ml-100k ratings 4–5", ml100k_positive()),
+                       ("ml-latest-small POC (click + watch)", poc())):
+        rows = [(label, all_user_folds(data, "aws-user-personalization", settings=st))
+                for label, st in ABLATION]
+        if name.startswith("ml-latest"):
+            rows.append(("default, repeat mix = repeat rate ρ (not calibrated)",
+                         all_user_folds(data, "aws-user-personalization",
+                                        settings=EngineSettings(calibrate_repeats=False))))
+        out += "\n" + table(f"UP engine ablation, {name}, all users (10 folds)", SHORT, rows)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="seeds to average (default 5)")
     parser.add_argument("--skip-recipes", action="store_true", help="skip table 4")
+    parser.add_argument("--ablation", action="store_true",
+                        help="add table 5, the UP engine ablation (≈ 3 min)")
     args = parser.parse_args()
     seeds = list(range(args.seeds))
     start = time.perf_counter()
@@ -389,6 +423,8 @@ def main() -> None:
     print(msr_table())
     if not args.skip_recipes:
         print(recipe_table(seeds))
+    if args.ablation:
+        print(ablation_table())
     print(f"\n_bench/quality.py ran in {time.perf_counter() - start:.0f} s._")
 
 

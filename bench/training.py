@@ -173,9 +173,10 @@ def measure(dataset: str, recipe: str) -> dict:
 def row(dataset: str, recipe: str) -> str:
     r = measure(dataset, recipe)
     total = r["metrics"] + r["train"]
+    ndcg = "—" if np.isnan(r["ndcg10"]) else f"{r['ndcg10']:.4f}"
     return (f"| {dataset} | {recipe} | {r['interactions']:,} | {r['items']:,} | {r['path']} | "
             f"{r['load']:.1f} | {r['metrics']:.2f} | {r['train']:.2f} | **{total:.2f}** | "
-            f"{r['cpu']:.0f} | {r['rss_gb']:.2f} | {r['load_avg']:.1f} | {r['ndcg10']:.4f} |")
+            f"{r['cpu']:.0f} | {r['rss_gb']:.2f} | {r['load_avg']:.1f} | {ndcg} |")
 
 
 HEADER = ("| Data | Recipe | Interactions | Items | B | load s | metrics s | train s | "

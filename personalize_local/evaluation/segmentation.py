@@ -22,7 +22,7 @@ import numpy as np
 
 from personalize_local.evaluation import metrics as M
 from personalize_local.evaluation.holdout import rng_for, split_per_user
-from personalize_local.models.affinity import user_affinity
+from personalize_local.models.affinity import affinity_columns
 from personalize_local.models.config import parse_trend_frequency
 from personalize_local.models.registry import Prepared, fit_prepared
 
@@ -43,12 +43,18 @@ def segmentation_metrics(prep: Prepared, seed: int) -> dict[str, float]:
     n_users = int((np.bincount(train.user_idx, minlength=train.n_users) > 0).sum())
     k = max(1, int(np.ceil(USER_FRACTION * n_users)))
     ranked, truths = [], []
-    for j in test_items:
-        scores = user_affinity(model, np.array([to_model[j]]))
-        finite = np.flatnonzero(np.isfinite(scores))
-        order = finite[np.lexsort((finite, -scores[finite]))][:k]
-        ranked.append(order)
-        truths.append(np.unique(test.user_idx[test.item_idx == j]))
+    by_item = np.argsort(test.item_idx, kind="stable")
+    bounds = np.searchsorted(test.item_idx[by_item], test_items)
+    ends = np.searchsorted(test.item_idx[by_item], test_items, side="right")
+    for start in range(0, len(test_items), 100):
+        chunk = test_items[start:start + 100]
+        scores = affinity_columns(model, [np.array([to_model[j]]) for j in chunk])
+        for q in range(len(chunk)):
+            col = scores[:, q]
+            finite = np.flatnonzero(np.isfinite(col))
+            ranked.append(finite[np.lexsort((finite, -col[finite]))][:k])
+            rows = by_item[bounds[start + q]:ends[start + q]]
+            truths.append(np.unique(test.user_idx[rows]))
     hits, recall = M.hits_and_recall_at_fraction(ranked, truths)
     covered = len(np.unique(np.concatenate(ranked))) if ranked else 0
     return {"coverage": covered / max(n_users, 1), "hits_at_1_percent": hits,

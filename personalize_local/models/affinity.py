@@ -16,49 +16,71 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import scipy.sparse as sp
 
 from personalize_local.models.attributes import matching_items
 from personalize_local.models.engine import UserPersonalizationModel
 from personalize_local.models.sequences import history_matrix
 
 
-def user_affinity(model: UserPersonalizationModel, items: np.ndarray) -> np.ndarray:
-    """Affinity of every training user for the item indexes ``items`` (see module docstring)."""
-    seqs = model.train_histories
-    if seqs is None:
-        raise NotImplementedError("train with keep_histories=True to score users")
-    n_users = seqs.n_users
-    if len(items) == 0:
-        return np.full(n_users, -np.inf)
-    weighted = history_matrix(seqs, len(model.item_ids), model.history_weights(seqs))
+def _history_state(model: UserPersonalizationModel):
+    """(weighted history, seen matrix, last item per user), computed once per model."""
+    cached = getattr(model, "_cache_affinity", None)
+    if cached is None:
+        seqs = model.train_histories
+        if seqs is None:
+            raise NotImplementedError("train with keep_histories=True to score users")
+        n = len(model.item_ids)
+        cached = (history_matrix(seqs, n, model.history_weights(seqs)).tocsr(),
+                  history_matrix(seqs, n, seqs.weights).tocsc(), seqs.last_items())
+        model._cache_affinity = cached
+    return cached
+
+
+def affinity_columns(model: UserPersonalizationModel, columns: list[np.ndarray]) -> np.ndarray:
+    """Affinity of every user for each item set of ``columns`` (users × len(columns)).
+
+    Column q is Σ_{j ∈ columns[q]} of the collaborative and transition scores, each part
+    scaled by its largest absolute value over users (see the module docstring).
+    """
+    weighted, seen, last = _history_state(model)
+    n_items = len(model.item_ids)
+    # items × queries indicator, so every query is one column of a sparse product
+    rows = np.concatenate(columns) if columns else np.zeros(0, np.int64)
+    cols = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
+    pick = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
+                         shape=(n_items, len(columns)))
     if model.ease_b is not None:
-        pos = np.searchsorted(model.ease_items, items)
-        pos = np.minimum(pos, max(len(model.ease_items) - 1, 0))
-        ok = len(model.ease_items) > 0
-        ok = ok & (model.ease_items[pos] == items) if ok else np.zeros(len(items), bool)
-        cf = np.zeros(n_users)
-        if ok.any():
-            column = model.ease_b[:, pos[ok]].sum(axis=1)
-            cf = np.asarray(weighted[:, model.ease_items] @ column).ravel()
+        sub = pick[model.ease_items]
+        cf = np.asarray(weighted[:, model.ease_items] @ (model.ease_b @ sub.toarray()))
     else:
         if getattr(model, "user_factors", None) is None:
             model.user_factors = model.als.fold_in(weighted)
-        cf = model.user_factors @ model.als.item_factors[items].sum(axis=0)
-    peak = np.abs(cf).max()
-    score = cf / peak if peak > 0 else cf.astype(np.float64)
-    last = seqs.last_items()
+        cf = model.user_factors @ (pick.T @ model.als.item_factors).T
+    cf = cf.astype(np.float64)
+    peak = np.abs(cf).max(axis=0)
+    score = np.divide(cf, peak, out=np.zeros_like(cf), where=peak > 0)
     has = last >= 0
-    trans = np.zeros(n_users)
+    trans = np.zeros_like(score)
     if has.any():
-        trans[has] = np.asarray(model.transitions[last[has]][:, items].sum(axis=1)).ravel()
-    if trans.max() > 0:
-        score = score + model.settings.beta * trans / trans.max()
+        trans[has] = (model.transitions[last[has]] @ pick).toarray()
+    tpeak = trans.max(axis=0)
+    score += model.settings.beta * np.divide(trans, tpeak, out=np.zeros_like(trans),
+                                             where=tpeak > 0)
     if model.repeat < model.settings.repeat_floor:
-        seen = history_matrix(seqs, len(model.item_ids), seqs.weights)
-        all_seen = np.asarray((seen[:, items] > 0).sum(axis=1)).ravel() == len(items)
-        score[all_seen] = -np.inf
+        hits = (seen > 0).astype(np.float32) @ pick
+        sizes = np.asarray(pick.sum(axis=0)).ravel()
+        score[np.asarray(hits.toarray() == sizes[np.newaxis, :])] = -np.inf
     score[~has] = -np.inf
     return score
+
+
+def user_affinity(model: UserPersonalizationModel, items: np.ndarray) -> np.ndarray:
+    """Affinity of every training user for the item indexes ``items`` (see module docstring)."""
+    n_users = model.train_histories.n_users if model.train_histories is not None else 0
+    if len(items) == 0:
+        return np.full(n_users, -np.inf)
+    return affinity_columns(model, [np.asarray(items, np.int64)])[:, 0]
 
 
 class AffinityModel(UserPersonalizationModel):

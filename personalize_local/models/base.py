@@ -149,8 +149,9 @@ class TrainedModel:
 
     # ------------------------------------------------------------------ id handling
     def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        state["_index"] = None  # rebuilt lazily; keeps pickles small
+        # Lookup tables and caches are rebuilt lazily; keeps pickles small.
+        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_cache")}
+        state["_index"] = None
         return state
 
     def item_index(self, ids: Sequence[str]) -> np.ndarray:

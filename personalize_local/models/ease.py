@@ -71,6 +71,8 @@ def fit_ease(x: sp.csr_matrix, lam: float, threads: int = 2) -> tuple[np.ndarray
     threads : int
         BLAS threads for the factorisation.
     """
+    if x.shape[1] == 0:  # nothing to learn from (e.g. every item has too few users)
+        return np.zeros((0, 0), np.float32), np.zeros(0, np.float32)
     g = gram(x)
     g[np.diag_indices_from(g)] += np.float32(lam)
     with threadpool_limits(threads, user_api="blas"):

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from personalize_local.models.als import fit_als
+from personalize_local.models.als import AlsFactors, fit_als
 from personalize_local.models.base import TrainedModel
 from personalize_local.models.data import InteractionData
 from personalize_local.models.ease import fit_ease
@@ -81,6 +81,8 @@ class EngineSettings:
         ALS settings for large catalogues.
     repeat_floor : float
         Below this repeat rate, seen items are ruled out.
+    calibrate_repeats : bool
+        Choose the repeat mix on training users (otherwise the mix is the repeat rate ρ).
     popularity_prior : float
         ε: weight of log-popularity (breaks ties, shapes very short histories).
     """
@@ -96,11 +98,12 @@ class EngineSettings:
     max_ease_items: int = 20_000
     min_item_support: int = 3
     factors: int = 149
-    als_iterations: int = 12
+    als_iterations: int = 8
     als_regularization: float = 0.05
     als_alpha: float = 10.0
     repeat_floor: float = 0.01
     repeat_lags: int = 32
+    calibrate_repeats: bool = True
     popularity_prior: float = 0.01
     threads: int = 2
 
@@ -128,9 +131,42 @@ def row_max_scale(m: np.ndarray) -> np.ndarray:
 
 
 class UserPersonalizationModel(TrainedModel):
-    """A trained UP engine (see the module docstring for the scoring formula)."""
+    """A trained UP engine (see the module docstring for the scoring formula).
+
+    Attributes
+    ----------
+    ease_items, ease_b, ease_diag : arrays or None
+        Items covered by EASE, B over them, and diag(P) (EASE path).
+    successors : csr_matrix or None
+        S restricted to ``ease_items`` rows (EASE path, γ > 0).
+    als : AlsFactors or None
+        Item factors (ALS path).
+    transitions : csr_matrix
+        T, items × items.
+    repeat, repeat_mix, lag_profile
+        Training repeat rate ρ, the calibrated mix a, and q (repeat lags 1 …).
+    features, creation_times, impressions, latest_time
+        Item metadata vectors, CREATION_TIMESTAMP, training impression counts and the latest
+        training event (exploration inputs).
+    train_histories : Sequences or None
+        Training users' histories (kept for user segmentation).
+    """
 
     settings: EngineSettings
+    ease_items: np.ndarray | None
+    ease_b: np.ndarray | None
+    ease_diag: np.ndarray | None
+    successors: sp.csr_matrix | None
+    als: AlsFactors | None
+    transitions: sp.csr_matrix
+    repeat: float
+    repeat_mix: float
+    lag_profile: np.ndarray
+    features: sp.csr_matrix
+    creation_times: np.ndarray
+    impressions: np.ndarray
+    latest_time: float
+    train_histories: Sequences | None
 
     @classmethod
     def fit(cls, data: InteractionData, settings: EngineSettings, seed: int, *,
@@ -183,7 +219,7 @@ class UserPersonalizationModel(TrainedModel):
         model.impressions = impression_counts(data)
         model.train_histories = seqs if keep_histories else None
         model.repeat_mix = model.repeat
-        if model.repeat >= settings.repeat_floor:
+        if model.repeat >= settings.repeat_floor and settings.calibrate_repeats:
             model.repeat_mix = model._calibrate_repeat_mix(seqs, seed)
         return model
 

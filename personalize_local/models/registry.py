@@ -64,6 +64,11 @@ _CUSTOM = [
                C.UserPersonalizationV2Config, strict=False),
     RecipeSpec("aws-sims", RELATED_ITEMS, "sims", C.SimsConfig),
     RecipeSpec("aws-similar-items", RELATED_ITEMS, "similar", C.SimilarItemsConfig),
+    # Semantic-Similarity ranks items by the meaning of their text; offline, the Similar-Items
+    # model's TF-IDF text and metadata similarity is the closest real algorithm we can run.
+    RecipeSpec(
+        "aws-semantic-similarity", RELATED_ITEMS, "similar", C.SimilarItemsConfig, strict=False
+    ),
     RecipeSpec("aws-popularity-count", POPULAR_ITEMS, "popularity", C.PopularityConfig),
     RecipeSpec("aws-trending-now", POPULAR_ITEMS, "trending", C.TrendingConfig),
     RecipeSpec("aws-item-affinity", USER_SEGMENTATION, "affinity", C.AffinityConfig),
