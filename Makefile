@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 
-.PHONY: install test lint serve clean
+.PHONY: install test lint serve clean workshop notebooks lab nbval
 
 install: $(STAMP) $(TOOLS_STAMP)
 
@@ -22,9 +22,38 @@ $(TOOLS_STAMP): requirements-tools.txt
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check -r requirements-tools.txt
 	touch $(TOOLS_STAMP)
 
+# The workshop notebooks, in the order an attendee runs them.
+NOTEBOOKS := 00_Setup.ipynb \
+	01_Validating_and_Importing_User_Item_Interaction_Data.ipynb \
+	02_Creating_and_Evaluating_Solutions.ipynb \
+	03_Deploying_Campaigns_getRecommendation.ipynb \
+	04_Create_EventTracker_and_view_Interactions.ipynb \
+	05_Evaluation_with_Test_Dataset.ipynb \
+	06_Clean_Up_Resources.ipynb
+
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests
+	$(MAKE) nbval
+
+# Re-run the notebooks against a fresh personalize-local and compare with the committed outputs.
+nbval: install
+	$(BIN)/python -m pytest -p tests.notebooks.plugin --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/notebooks/sanitize.cfg $(NOTEBOOKS)
+
+# Run 00 → 06 headless, as an attendee would; executed copies go to build/workshop/.
+workshop: install
+	$(BIN)/python scripts/run_workshop.py
+
+# Maintainers: rebuild the notebook sources and refresh their committed outputs.
+notebooks: install
+	$(BIN)/python scripts/run_workshop.py --in-place
+
+# JupyterLab with its kernels wired to a personalize-local started for the session.
+lab: install
+	$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
+		$(BIN)/pip install --quiet --disable-pip-version-check jupyterlab
+	$(BIN)/python scripts/run_workshop.py --lab
 
 lint: install
 	$(BIN)/ruff check .
