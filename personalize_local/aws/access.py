@@ -150,6 +150,19 @@ def list_objects(s3: Any, location: S3Location) -> list[str]:
     return sorted(keys)
 
 
+def readable_keys(
+    clients: Any, location: S3Location, role_arn: str | None, context: Mapping[str, str]
+) -> list[str]:
+    """The keys at ``location``, once Personalize may list the bucket and read each of them."""
+    keys = list_objects(clients.s3, location)
+    if not keys:
+        raise JobFailure(f"Invalid Data location. No objects found at {location}.")
+    requests = [("s3:ListBucket", location.bucket_arn)]
+    requests += [("s3:GetObject", location.object_arn(key)) for key in keys]
+    check(clients, role_arn, location.bucket, requests, context)
+    return keys
+
+
 def read_object(s3: Any, bucket: str, key: str) -> bytes:
     try:
         return s3.get_object(Bucket=bucket, Key=key)["Body"].read()

@@ -92,12 +92,7 @@ def load(
 ) -> pd.DataFrame:
     """Every CSV row at ``location``, validated, or :class:`JobFailure` naming the problem."""
     where = S3Location.parse(location, "Data location")
-    keys = access.list_objects(clients.s3, where)
-    if not keys:
-        raise JobFailure(f"Invalid Data location. No objects found at {where}.")
-    requests = [("s3:ListBucket", where.bucket_arn)]
-    requests += [("s3:GetObject", where.object_arn(key)) for key in keys]
-    access.check(clients, role_arn, where.bucket, requests, context)
+    keys = access.readable_keys(clients, where, role_arn, context)
     frames = []
     for key in keys:
         payload = access.read_object(clients.s3, where.bucket, key)
