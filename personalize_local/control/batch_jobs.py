@@ -22,7 +22,6 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from botocore.exceptions import ClientError
 
 from ..aws import access
@@ -111,9 +110,30 @@ def _exploration(version: Resource, config: dict[str, Any] | None) -> dict[str, 
 # --------------------------------------------------------------------------------------------
 
 
-def _training_rows(ctx: Context, version: Resource) -> pd.DataFrame | None:
-    """The Interactions rows the version was trained on, kept by the solution version."""
-    return version.data.get("training_interactions")
+def _submit(
+    ctx: Context,
+    job: Resource,
+    version: Resource,
+    dep: Deployment,
+    answerer: Callable[[Deployment], Any],
+    role_arn: str,
+    job_input: dict,
+    job_output: dict,
+) -> None:
+    """Answer every input line in the background, from the data the version was trained on.
+
+    Events recorded after training are not used until the next training (§10.1), so the
+    histories are the version's training interactions, not the live ones.
+    """
+    rows = version.data.get("training_interactions")
+    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region)
+    context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": job.arn}
+
+    def work() -> None:
+        answering = answerer(replace(dep, histories=Histories(rows)))
+        _run(clients, role_arn, job_input, job_output, context, answering.answer)
+
+    ctx.emulator.jobs.submit(job, work)
 
 
 # --------------------------------------------------------------------------------------------
@@ -443,15 +463,16 @@ def create_batch_inference_job(
         "batchInferenceJobMode": mode,
     }
     job = register(ctx, INFERENCE, arn, attrs, ctx.pending(), solution_version_arn, tags)
-    rows = _training_rows(ctx, version)
-    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region)
-    context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
-
-    def work() -> None:
-        answering = _Inference(replace(dep, histories=Histories(rows)), parsed_filter, n)
-        _run(clients, role_arn, job_input, job_output, context, answering.answer)
-
-    ctx.emulator.jobs.submit(job, work)
+    _submit(
+        ctx,
+        job,
+        version,
+        dep,
+        lambda d: _Inference(d, parsed_filter, n),
+        role_arn,
+        job_input,
+        job_output,
+    )
     return {"batchInferenceJobArn": arn}
 
 
@@ -631,15 +652,16 @@ def create_batch_segment_job(
         "roleArn": role_arn,
     }
     job = register(ctx, SEGMENT, arn, attrs, ctx.pending(), solution_version_arn, tags)
-    rows = _training_rows(ctx, version)
-    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region)
-    context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
-
-    def work() -> None:
-        answering = _Segments(replace(dep, histories=Histories(rows)), parsed_filter, n, users)
-        _run(clients, role_arn, job_input, job_output, context, answering.answer)
-
-    ctx.emulator.jobs.submit(job, work)
+    _submit(
+        ctx,
+        job,
+        version,
+        dep,
+        lambda d: _Segments(d, parsed_filter, n, users),
+        role_arn,
+        job_input,
+        job_output,
+    )
     return {"batchSegmentJobArn": arn}
 
 

@@ -36,7 +36,8 @@ def create_filter(
         f"Cannot create a filter. More than {MAX_FILTERS} filters exist in the dataset group "
         f"{dataset_group_arn}. Please delete some and try again.",
     )
-    fields = set(grammar.fields(parsed))
+    own_fields = set(grammar.fields(parsed))
+    fields = set(own_fields)
     for other in group_filters:
         fields |= other.data["fields"]
     if len(fields) > MAX_FIELDS_PER_GROUP:
@@ -52,7 +53,7 @@ def create_filter(
         "filterExpression": filter_expression,
     }
     resource = register(ctx, KIND, arn, attrs, ctx.creating(), dataset_group_arn, tags)
-    resource.data.update(parsed=parsed, fields=set(grammar.fields(parsed)))
+    resource.data.update(parsed=parsed, fields=own_fields)
     return {"filterArn": arn}
 
 
