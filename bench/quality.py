@@ -8,14 +8,16 @@ Prints Markdown tables (one run, every comparison side by side):
    (10 disjoint folds) to show how much the 94-user samples move the numbers.
 2. The same protocol on ml-latest-small prepared as the aws-samples POC (click = rating > 1,
    watch = rating > 3, one event per type per rating; GENRES + YEAR item metadata), with the
-   POC's real User-Personalization, SIMS and Personalized-Ranking runs.
+   POC's real User-Personalization, SIMS and Personalized-Ranking runs; then SIMS on the POC
+   data with its evaluation protocol and its model changed one step at a time, from the
+   earlier last-item protocol to the service's (``--skip-sims`` leaves that table out).
 3. microsoft/recommenders' public ml-100k protocol (per-item stratified 75/25 split, seed 42,
    top 10, seen items removed) beside popularity, implicit ALS and the published MSR table.
 4. Every recipe's GetSolutionMetrics on ml-100k (4–5 stars, Items = genres).
 5. ``--ablation``: the UP engine's parts switched on one by one, on all users (10 folds).
 
-Usage: ``python bench/quality.py [--seeds 5] [--data /work/shared/data]``. The MovieLens files
-are read in place (``$MOVIELENS_DIR``, default ``<repo>/../shared/data``).
+Usage: ``python bench/quality.py [--seeds 5] [--skip-sims] [--skip-recipes] [--ablation]``.
+The MovieLens files are read in place (``$MOVIELENS_DIR``, default ``<repo>/../shared/data``).
 """
 
 from __future__ import annotations
@@ -42,15 +44,18 @@ from personalize_local.evaluation.holdout import (  # noqa: E402
     user_sequences,
 )
 from personalize_local.evaluation.solution_metrics import (  # noqa: E402
+    default_holdout,
     list_metrics,
     ranked_lists,
+    split_data,
     user_split,
 )
 from personalize_local.models import InteractionData  # noqa: E402
 from personalize_local.models.base import top_k_rows  # noqa: E402
 from personalize_local.models.engine import EngineSettings  # noqa: E402
-from personalize_local.models.registry import fit_prepared, prepare  # noqa: E402
+from personalize_local.models.registry import Prepared, fit_prepared, prepare  # noqa: E402
 from personalize_local.models.sequences import Sequences, binary_matrix  # noqa: E402
+from personalize_local.models.sims import SimsModel  # noqa: E402
 
 KEYS = ["coverage", "mean_reciprocal_rank_at_25", "normalized_discounted_cumulative_gain_at_5",
         "normalized_discounted_cumulative_gain_at_10",
@@ -203,11 +208,22 @@ def baseline_rows(data: InteractionData, kind: str, seeds: Sequence[int]) -> lis
     return mean_metrics(runs)
 
 
+#: Fits a model of a prepared solution on training data (a variant of `fit_prepared`).
+Fit = Callable[[Prepared, InteractionData], object]
+
+
 def all_user_folds(data: InteractionData, recipe: str, folds: int = 10,
-                   settings: EngineSettings | None = None) -> list[float]:
-    """The service protocol with every eligible user tested once (10 disjoint 10% folds)."""
-    prep = prepare(recipe, data, {}, {})
-    d = prep.data
+                   settings: EngineSettings | None = None, *,
+                   feature_params: dict | None = None, holdout: str | None = None,
+                   fit: Fit | None = None) -> list[float]:
+    """The service protocol with every eligible user tested once (10 disjoint 10% folds).
+
+    Truth and data as GetSolutionMetrics has them for the recipe's family (``holdout``
+    overrides the truth); ``fit`` replaces the recipe's own fit.
+    """
+    prep = prepare(recipe, data, {}, feature_params or {})
+    d = split_data(prep)
+    mode = holdout or default_holdout(prep)
     order, indptr = user_sequences(d)
     items, weights = d.item_idx[order], d.weight[order]
     lengths = np.diff(indptr)
@@ -219,12 +235,13 @@ def all_user_folds(data: InteractionData, recipe: str, folds: int = 10,
         is_test[test] = True
         inputs, truths, ws = [], [], []
         for u in test:
-            inp, truth = split_history(items[indptr[u]:indptr[u + 1]])
+            inp, truth = split_history(items[indptr[u]:indptr[u + 1]], mode)
             inputs.append(inp.astype(np.int64))
             truths.append(truth.astype(np.int64))
             ws.append(weights[indptr[u]:indptr[u] + len(inp)])
         split = UserHoldout(d.subset(~is_test[d.user_idx]), test, inputs, truths, ws)
-        model = fit_prepared(prep, 0, data=split.train, settings=settings)
+        model = (fit(prep, split.train) if fit is not None
+                 else fit_prepared(prep, 0, data=split.train, settings=settings))
         ranked_all.append(ranked_lists(model, prep, split, d))
         truths_all += truths
     ranked = np.vstack(ranked_all)
@@ -267,6 +284,88 @@ def service_tables(seeds: Sequence[int]) -> str:
     out += "\n" + table("Service protocol, ml-latest-small as the aws-samples POC "
                         "(click + watch, 158,371 events)", SHORT, rows)
     return out
+
+
+# ------------------------------------------------------------- 2b: SIMS on the POC data
+class PopularRelated:
+    """Popularity as a related-items "model" (the baseline of the SIMS table)."""
+
+    def __init__(self, train: InteractionData) -> None:
+        self.item_ids = train.items
+        self.popularity = train.item_counts()
+
+    def item_index(self, ids: Sequence[str]) -> np.ndarray:
+        return pd.Index(self.item_ids).get_indexer(pd.Index(ids))
+
+    def score_related_indexes(self, queries: np.ndarray) -> np.ndarray:
+        return np.tile(self.popularity, (len(queries), 1))
+
+
+def sims_fit(sequence_weight: float) -> Fit:
+    def fit(prep: Prepared, train: InteractionData) -> SimsModel:
+        cfg = prep.config
+        return SimsModel.fit(train, cfg.popularity_discount_factor, cfg.min_cointeraction_count,
+                             selection=prep.selection, sequence_weight=sequence_weight)
+    return fit
+
+
+def related_rows(data: InteractionData, seeds: Sequence[int], *,
+                 feature_params: dict | None = None, holdout: str | None = None,
+                 fit: Fit | None = None, ideal: str | None = None) -> list[float]:
+    """GetSolutionMetrics of aws-sims averaged over seeds, with the protocol and model varied.
+
+    ``ideal`` recomputes NDCG with that ideal list (`metrics.ndcg_at_k`).
+    """
+    runs = []
+    for s in seeds:
+        prep = prepare("aws-sims", data, {}, feature_params or {})
+        split = user_split(prep, s, holdout)
+        model = (fit(prep, split.train) if fit is not None
+                 else fit_prepared(prep, s, data=split.train))
+        ranked = ranked_lists(model, prep, split, prep.data)
+        out = list_metrics(ranked, split.truths, data.n_items)
+        if ideal is not None:
+            hits = M.hit_matrix(ranked, split.truths)
+            n_rel = np.array([len(t) for t in split.truths])
+            for k in (5, 10, 25):
+                out[f"normalized_discounted_cumulative_gain_at_{k}"] = M.ndcg_at_k(
+                    hits, n_rel, k, ideal)
+        runs.append(out)
+    return mean_metrics(runs)
+
+
+#: The documented featurization defaults, set explicitly (they then drop the top 10% of items).
+DOC_ITEM_FILTER = {"min_item_interaction_count_percentile": "0.01",
+                   "max_item_interaction_count_percentile": "0.9"}
+
+
+def sims_table(seeds: Sequence[int]) -> str:
+    """SIMS on the POC data: the protocol and the model changed one step at a time."""
+    data = poc()
+    n = len(seeds)
+    plain = sims_fit(0.0)
+    rows = [
+        (f"before: last-item truth, top 10% of items dropped, whole-history co-occurrence "
+         f"({n} seeds)",
+         related_rows(data, seeds, feature_params=DOC_ITEM_FILTER, holdout="last", fit=plain)),
+        (f"protocol: + most-interacted items kept, as the real default SIMS ({n} seeds)",
+         related_rows(data, seeds, holdout="last", fit=plain)),
+        (f"protocol: + newest-10% truth, NDCG ideal min(R, k) ({n} seeds)",
+         related_rows(data, seeds, fit=plain, ideal=M.RELEVANT)),
+        (f"protocol: + NDCG ideal = top 25 sorted (the service protocol now) ({n} seeds)",
+         related_rows(data, seeds, fit=plain)),
+        (f"**model: + sequential co-occurrence (aws-sims now)** ({n} seeds)",
+         related_rows(data, seeds)),
+        ("aws-sims now, every user tested once (10 folds)", all_user_folds(data, "aws-sims")),
+        ("whole-history co-occurrence only, every user tested once (10 folds)",
+         all_user_folds(data, "aws-sims", fit=plain)),
+        (f"baseline: popularity, seen removed, same protocol ({n} seeds)",
+         related_rows(data, seeds, fit=lambda prep, train: PopularRelated(train))),
+    ]
+    rows += [(f"real Personalize aws-sims (run {i + 1})", r)
+             for i, r in enumerate(REAL_POC["aws-sims"])]
+    return table("SIMS on the POC data (ml-latest-small click + watch): protocol and model, "
+                 "one step at a time", SHORT, rows)
 
 
 # ----------------------------------------------------------------------- 3: MSR protocol
@@ -413,6 +512,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="seeds to average (default 5)")
     parser.add_argument("--skip-recipes", action="store_true", help="skip table 4")
+    parser.add_argument("--skip-sims", action="store_true",
+                        help="skip the SIMS protocol/model table (≈ 1.5 min)")
     parser.add_argument("--ablation", action="store_true",
                         help="add table 5, the UP engine ablation (≈ 3 min)")
     args = parser.parse_args()
@@ -420,6 +521,8 @@ def main() -> None:
     start = time.perf_counter()
     print("## Accuracy (bench/quality.py)")
     print(service_tables(seeds))
+    if not args.skip_sims:
+        print(sims_table(seeds))
     print(msr_table())
     if not args.skip_recipes:
         print(recipe_table(seeds))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import uuid
@@ -11,12 +12,14 @@ from typing import Any
 from botocore.model import OperationModel
 
 from .context import Context
-from .errors import InvalidInputException, PersonalizeError, SerializationException
+from .errors import PersonalizeError
+from .persistence import changes_state
 from .protocol import routing, strict
+from .protocol.body import read_json
 from .protocol.dispatch import Handler, arguments, not_implemented
 from .protocol.serialize import dumps, to_wire
 from .protocol.signing import credential_scope
-from .protocol.spec import error_status
+from .protocol.spec import all_operations, error_status
 from .protocol.validate import validate
 from .store.state import Emulator
 
@@ -63,25 +66,7 @@ class PersonalizeApp:
             return self._respond(start_response, operation, 500, body, "InternalFailure")
 
     def _read_json(self, environ: dict[str, Any]) -> dict[str, Any]:
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            raise InvalidInputException("Invalid Content-Length header.") from None
-        if length > self.emulator.settings.max_body_bytes:
-            raise InvalidInputException(
-                f"Request body of {length} bytes exceeds the limit of "
-                f"{self.emulator.settings.max_body_bytes} bytes."
-            )
-        raw = environ["wsgi.input"].read(length) if length else b""
-        if not raw.strip():
-            return {}
-        try:
-            params = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise SerializationException("The request body is not valid JSON.") from None
-        if not isinstance(params, dict):
-            raise SerializationException("The request body must be a JSON object.")
-        return params
+        return read_json(environ, self.emulator.settings.max_body_bytes)
 
     def _call(
         self,
@@ -98,9 +83,31 @@ class PersonalizeApp:
             state = self.emulator.region(region)
             state.sweep(now)
             if not getattr(handler, "lock_free", False):
-                return handler(Context(self.emulator, state, now), **kwargs)
+                journal = self.emulator.journal
+                if journal is None or not changes_state(operation.name):
+                    return handler(Context(self.emulator, state, now), **kwargs)
+                try:
+                    with self.emulator.at(now):
+                        return handler(Context(self.emulator, state, now), **kwargs)
+                finally:
+                    # Under the lock, so the journal's order is the order changes were made;
+                    # failed calls too, as they may have drawn ids.
+                    record = {"kind": "personalize", "t": now, "region": region}
+                    journal.append({**record, "op": operation.name, "params": params})
         # Runtime handlers take the lock only for their lookups, so requests score in parallel.
         return handler(Context(self.emulator, state, now), **kwargs)
+
+    def replay(self, record: dict[str, Any]) -> None:
+        """Call a journaled operation again, at the time it was first called."""
+        operation = all_operations()[record["op"]]
+        handler = self.handlers[operation.name]
+        kwargs = arguments(record["params"], operation.input_shape.members)
+        with self.emulator.lock, self.emulator.at(record["t"]):
+            now = record["t"]
+            state = self.emulator.region(record["region"])
+            state.sweep(now)
+            with contextlib.suppress(PersonalizeError):  # it failed the first time too
+                handler(Context(self.emulator, state, now), **kwargs)
 
     def _check_strict(self, operation: OperationModel, body: Any) -> None:
         found = strict.problems(json.loads(dumps(body)), operation.output_shape)
@@ -129,4 +136,11 @@ class PersonalizeApp:
         return [payload]
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 409: "Conflict", 500: "Error"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    409: "Conflict",
+    413: "Request Entity Too Large",
+    500: "Error",
+}

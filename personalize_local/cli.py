@@ -43,9 +43,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds spent in each intermediate status (default 0.5)",
     )
     serve.add_argument(
+        "--data-dir",
+        default=None,
+        help="keep all state (Personalize and moto) in this directory, across restarts "
+        "and crashes (default: in memory; env PERSONALIZE_LOCAL_DATA_DIR)",
+    )
+    serve.add_argument(
         "--allow-remote",
         action="store_true",
-        help="allow binding an address other than loopback",
+        help="allow binding an address other than loopback; turns on --verify-signatures, "
+        "so it needs credentials",
+    )
+    serve.add_argument(
+        "--verify-signatures",
+        action="store_true",
+        help="refuse any request not SigV4-signed with the credentials below (always on off "
+        "loopback; env PERSONALIZE_LOCAL_VERIFY_SIGNATURES=1)",
+    )
+    serve.add_argument(
+        "--access-key-id",
+        default=None,
+        help="access key id clients must sign with (env PERSONALIZE_LOCAL_ACCESS_KEY_ID)",
+    )
+    serve.add_argument(
+        "--secret-access-key",
+        default=None,
+        help="its secret; prefer env PERSONALIZE_LOCAL_SECRET_ACCESS_KEY, as other users of "
+        "this machine can read command lines",
     )
     return parser
 
@@ -61,6 +85,10 @@ def serve(args: argparse.Namespace) -> int:
     settings = Settings(seed=args.seed)
     if args.transition_seconds is not None:
         settings.transition_seconds = args.transition_seconds
+    if args.data_dir:
+        settings.data_dir = args.data_dir
+    if not _signatures(args, settings):
+        return 2
     server = LocalServer(args.host, args.port, settings)
     stopping = threading.Event()
 
@@ -70,10 +98,41 @@ def serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
     url = server.start()
+    if settings.data_dir:
+        restored = ", ".join(f"{n} {kind}" for kind, n in server.restored.items())
+        print(f"personalize-local restored {settings.data_dir}: {restored}", flush=True)
     print(f"personalize-local ready at {url}  (export AWS_ENDPOINT_URL={url})", flush=True)
     stopping.wait()
     server.stop()
     return 0
+
+
+def _signatures(args: argparse.Namespace, settings: Settings) -> bool:
+    """Apply the signature options; False (after saying why) when they cannot be met."""
+    if args.access_key_id:
+        settings.access_key_id = args.access_key_id
+    if args.secret_access_key:
+        settings.secret_access_key = args.secret_access_key
+    if args.verify_signatures or not _is_loopback(args.host):
+        settings.verify_signatures = True
+    if not settings.verify_signatures:
+        return True
+    if not (settings.access_key_id and settings.secret_access_key):
+        reason = "--allow-remote" if not _is_loopback(args.host) else "--verify-signatures"
+        print(
+            f"personalize-local: {reason} verifies request signatures, so it needs credentials: "
+            "set PERSONALIZE_LOCAL_ACCESS_KEY_ID and PERSONALIZE_LOCAL_SECRET_ACCESS_KEY "
+            "(or pass --access-key-id and --secret-access-key).",
+            file=sys.stderr,
+        )
+        return False
+    # The key id only: the secret is never printed.
+    print(
+        f"personalize-local: verifying SigV4 signatures for access key {settings.access_key_id}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,3 +30,32 @@ class Settings:
     strict: bool = field(default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_STRICT") == "1")
     #: Largest request body accepted, in bytes.
     max_body_bytes: int = 8 * 1024 * 1024
+    #: Verify the SigV4 signature of every request against the credentials below (auth.py);
+    #: always on when ``serve`` binds anything but loopback.
+    verify_signatures: bool = field(
+        default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_VERIFY_SIGNATURES") == "1"
+    )
+    #: The one access key clients sign with when signatures are verified.
+    access_key_id: str | None = field(
+        default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_ACCESS_KEY_ID") or None
+    )
+    #: Its secret; kept out of ``repr`` so it never reaches a log or a traceback.
+    secret_access_key: str | None = field(
+        default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_SECRET_ACCESS_KEY") or None,
+        repr=False,
+    )
+    #: Where the journal keeps state across restarts (None: in memory only).
+    data_dir: str | None = field(
+        default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_DATA_DIR") or None
+    )
+    #: fsync each journal record: survives power loss, not only a crash of the process.
+    fsync: bool = field(
+        default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_FSYNC", "1") != "0"
+    )
+
+    @property
+    def client_credentials(self) -> tuple[str, str]:
+        """What the endpoint's own jobs sign their S3 and IAM calls with."""
+        if self.access_key_id and self.secret_access_key:
+            return self.access_key_id, self.secret_access_key
+        return "personalize-local", "personalize-local"

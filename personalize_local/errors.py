@@ -62,3 +62,10 @@ class SerializationException(PersonalizeError):
     """The request body is not a JSON object."""
 
     code = "SerializationException"
+
+
+class RequestTooLargeException(PersonalizeError):
+    """The request is larger than the endpoint accepts; 413 as AWS's front end answers."""
+
+    code = "RequestEntityTooLargeException"
+    status = 413

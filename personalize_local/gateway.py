@@ -7,11 +7,14 @@ never consumed before moto reads it, and an S3 bucket named ``events`` still rea
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
+from . import persistence
 from .app import PersonalizeApp, StartResponse
+from .auth import Verifier
 from .protocol.signing import credential_scope
 from .store.state import Emulator
 
@@ -42,23 +45,68 @@ class Gateway:
         self.emulator = emulator
         self.personalize = personalize
         self.moto = moto
+        #: None unless signatures are verified; then every request must be signed (auth.py).
+        self.verifier = Verifier.from_settings(emulator.settings)
+        #: Cleared while a journal is replayed: only the replay's own jobs are served then.
+        self.ready = threading.Event()
+        self.ready.set()
+        #: Orders moto's journaled changes (Personalize orders its own under the emulator lock).
+        self._moto_writes = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        if path.startswith("/moto-api/"):
-            self._moto_api_hooks(path, environ)
-            return self.moto(environ, start_response)
+        refusal = self.verifier.check(environ) if self.verifier else None
+        if refusal is not None:
+            return refusal(environ, start_response)
+        if not self.ready.is_set() and not persistence.is_internal(environ):
+            return _starting(start_response)
+        if environ.get("PATH_INFO", "").rstrip("/") == "/moto-api/reset":
+            return self.call_moto(environ, start_response)  # it also empties the journal
         if is_personalize(environ):
             return self.personalize(environ, start_response)
+        return self._moto(environ, start_response)
+
+    def _moto(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """moto's answer; a change it acknowledges is journaled first, under ``--data-dir``."""
+        journal = self.emulator.journal
+        if journal is None or persistence.is_internal(environ):
+            return self.call_moto(environ, start_response)
+        body = persistence.read_body(environ)
+        if not persistence.moto_changes_state(environ, body):
+            return self.call_moto(environ, start_response)
+        answered: list[str] = []
+
+        def capture(status: str, headers: list, exc_info: Any = None) -> Any:
+            answered.append(status)
+            return start_response(status, headers, exc_info)
+
+        with self._moto_writes:
+            # Drained here, before any byte reaches the client: the change is journaled
+            # before it is acknowledged.
+            answer = list(self.call_moto(environ, capture))
+            if answered and int(answered[0].split()[0]) < 400:
+                journal.append(persistence.moto_record(environ, body, self.emulator.clock()))
+        return answer
+
+    def call_moto(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        self._moto_api_hooks(environ)
         return self.moto(environ, start_response)
 
-    def _moto_api_hooks(self, path: str, environ: dict[str, Any]) -> None:
+    def _moto_api_hooks(self, environ: dict[str, Any]) -> None:
         """Keep Personalize state in step with moto's reset and seed endpoints."""
-        if environ.get("REQUEST_METHOD") != "POST":
+        path = environ.get("PATH_INFO", "").rstrip("/")
+        if environ.get("REQUEST_METHOD") != "POST" or not path.startswith("/moto-api/"):
             return
-        if path.rstrip("/") == "/moto-api/reset":
+        if path == "/moto-api/reset":
             self.emulator.reset()
-        elif path.rstrip("/") == "/moto-api/seed":
+        elif path == "/moto-api/seed":
             values = parse_qs(environ.get("QUERY_STRING", "")).get("a")
             if values and values[0].lstrip("-").isdigit():
                 self.emulator.reseed(int(values[0]))
+
+
+def _starting(start_response: StartResponse) -> list[bytes]:
+    """503 while the journal is replayed; SDKs retry it."""
+    body = b'{"__type":"ServiceUnavailable","message":"personalize-local is restoring its state."}'
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    start_response("503 Service Unavailable", [*headers, ("Retry-After", "1")])
+    return [body]

@@ -25,6 +25,9 @@ class IdSource:
     def reseed(self, seed: int | None) -> None:
         self.seed = seed
         self._rng = random.Random(seed)
+        # Reads (recommendation ids) draw from their own stream, so how many requests were
+        # answered never changes the ids of resources created later (or replayed from a journal).
+        self._reads = random.Random(None if seed is None else f"reads-{seed}")
 
     def hex8(self) -> str:
         """Eight lowercase hex digits, as in solution-version and event-tracker ARNs."""
@@ -32,6 +35,10 @@ class IdSource:
 
     def uuid(self) -> str:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def request_uuid(self) -> str:
+        """An id for one answer (``recommendationId``), from the reads' own stream."""
+        return str(uuid.UUID(int=self._reads.getrandbits(128), version=4))
 
     def derive(self) -> int:
         """A seed for a model or job, drawn from this generator."""

@@ -11,14 +11,39 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 from .store.state import Emulator, Resource
 
 log = logging.getLogger("personalize_local.jobs")
 
 
+#: Members a job measures (wall time), which a replay must not measure again.
+MEASURED = ("trainingHours",)
+
+
 class JobFailure(Exception):
     """A job ended CREATE FAILED; the message is the resource's ``failureReason``."""
+
+
+@dataclass
+class Job:
+    """One piece of background work and the resource whose lifecycle it ends."""
+
+    number: int
+    resource: Resource
+    work: Callable[[], Callable[[], None] | None]
+    done: str
+    failed: str
+    generation: int
+
+
+@dataclass
+class Outcome:
+    """What a job's work produced: a commit to apply, or the reason it failed."""
+
+    commit: Callable[[], None] | None = None
+    failure: str | None = None
 
 
 class Jobs:
@@ -29,6 +54,14 @@ class Jobs:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="personalize-job")
         self._futures: set[Future] = set()
         self._lock = threading.Lock()
+        #: Jobs are numbered in submission order, which the journal replays exactly.
+        self._next = 0
+        #: While a journal is replayed, submitted jobs wait here for the replay to run them.
+        self.replaying: list[Job] | None = None
+        emulator.on_reset(self._restart_numbering)
+
+    def _restart_numbering(self) -> None:
+        self._next = 0
 
     def submit(
         self,
@@ -37,51 +70,73 @@ class Jobs:
         *,
         done: str = "ACTIVE",
         failed: str = "CREATE FAILED",
-    ) -> Future:
+    ) -> Future | None:
         """Run ``work`` in the background, then finish ``resource``'s lifecycle.
 
         ``work`` runs without the emulator lock and may return a ``commit`` callable, which
         runs under the lock just before the status changes (so readers never see a half-done
         result).
         """
-        generation = self.emulator.generation
-
-        def run() -> None:
-            if resource.data.get("stop_requested"):
-                return  # stopped before it started: already CREATE STOPPED
-            try:
-                commit = work()
-                with self.emulator.lock:
-                    if generation != self.emulator.generation:
-                        return  # the endpoint was reset meanwhile
-                    if resource.data.get("stop_requested"):
-                        self._finish(resource, "CREATE STOPPED")
-                        return
-                    if commit is not None:
-                        commit()
-                    self._finish(resource, done)
-            except JobFailure as failure:
-                with self.emulator.lock:
-                    resource.attrs["failureReason"] = str(failure)
-                    self._finish(resource, failed)
-            except Exception as error:  # a bug: fail the job, keep serving
-                log.exception("job for %s failed", resource.arn)
-                with self.emulator.lock:
-                    resource.attrs["failureReason"] = f"Internal error: {error}"
-                    self._finish(resource, failed)
-
-        future = self._pool.submit(run)
+        job = Job(self._next, resource, work, done, failed, self.emulator.generation)
+        self._next += 1
+        if self.replaying is not None:
+            self.replaying.append(job)
+            return None
+        future = self._pool.submit(self._run, job)
         with self._lock:
             self._futures.add(future)
             future.add_done_callback(self._futures.discard)
         return future
 
-    def _finish(self, resource: Resource, status: str) -> None:
-        if resource.lifecycle is None:
-            return
-        step = self.emulator.settings.transition_seconds
-        # Keep CREATE PENDING and CREATE IN_PROGRESS each visible for one step.
-        resource.lifecycle.finish(status, min_at=resource.created + 2 * step)
+    def _run(self, job: Job) -> None:
+        if job.resource.data.get("stop_requested"):
+            return  # stopped before it started: already CREATE STOPPED
+        outcome = self.work(job)
+        with self.emulator.lock:
+            self.settle(job, outcome)
+
+    @staticmethod
+    def work(job: Job) -> Outcome:
+        """Do the job's work (without the lock); never raises."""
+        try:
+            return Outcome(commit=job.work())
+        except JobFailure as failure:
+            return Outcome(failure=str(failure))
+        except Exception as error:  # a bug: fail the job, keep serving
+            log.exception("job for %s failed", job.resource.arn)
+            return Outcome(failure=f"Internal error: {error}")
+
+    def settle(self, job: Job, outcome: Outcome) -> str | None:
+        """Apply the outcome and end the lifecycle (under the lock); the final status."""
+        if job.generation != self.emulator.generation:
+            return None  # the endpoint was reset meanwhile
+        now = self.emulator.clock()
+        with self.emulator.at(now):
+            status = self._apply(job, outcome)
+        journal = self.emulator.journal
+        if journal is not None and self.replaying is None:
+            # What was measured, not computed, is kept as measured the first time.
+            measured = {k: job.resource.attrs[k] for k in MEASURED if k in job.resource.attrs}
+            record = {"kind": "job", "t": now, "job": job.number, "status": status}
+            journal.append({**record, "measured": measured})
+        return status
+
+    def _apply(self, job: Job, outcome: Outcome) -> str:
+        resource = job.resource
+        if resource.data.get("stop_requested"):
+            status = "CREATE STOPPED"
+        elif outcome.failure is not None:
+            resource.attrs["failureReason"] = outcome.failure
+            status = job.failed
+        else:
+            if outcome.commit is not None:
+                outcome.commit()
+            status = job.done
+        if resource.lifecycle is not None:
+            step = self.emulator.settings.transition_seconds
+            # Keep CREATE PENDING and CREATE IN_PROGRESS each visible for one step.
+            resource.lifecycle.finish(status, min_at=resource.created + 2 * step)
+        return status
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until every submitted job has ended (tests, shutdown)."""

@@ -9,8 +9,10 @@ from cheroot import wsgi
 
 from . import handlers
 from .app import PersonalizeApp
+from .auth import is_loopback
 from .config import Settings
 from .gateway import Gateway, moto_app
+from .persistence import open_data_dir
 from .store.state import Emulator
 
 
@@ -31,11 +33,23 @@ class LocalServer:
         settings: Settings | None = None,
         threads: int = 16,
     ) -> None:
+        if not is_loopback(host):
+            # Never serve the network unsigned: off loopback every request is verified, and
+            # the gateway refuses to start without credentials.
+            settings = settings or Settings()
+            settings.verify_signatures = True
         self.app, self.emulator = make_app(settings)
         self._server = wsgi.Server(
             (host, port), self.app, numthreads=threads, server_name="personalize-local"
         )
+        # Bounds for every service behind the gateway (Personalize checks its own, smaller
+        # limit first): request line and headers far above any SDK's (an oversized one gets
+        # 413 or 414), and S3's 5 GiB single-PUT limit for bodies, chunked ones included.
+        self._server.max_request_header_size = 64 * 1024
+        self._server.max_request_body_size = 5 * 1024**3
         self._thread: threading.Thread | None = None
+        #: What the journal replayed at start: records by kind, and jobs resumed.
+        self.restored: dict[str, int] = {}
 
     @property
     def url(self) -> str:
@@ -50,18 +64,20 @@ class LocalServer:
         self.emulator.endpoint_url = self.url
 
     def start(self) -> str:
-        """Bind, serve in a daemon thread, and return the endpoint URL."""
+        """Bind, serve in a daemon thread, restore ``--data-dir``, and return the endpoint URL."""
         self._bind()
+        data_dir = self.emulator.settings.data_dir
+        if data_dir:
+            self.app.ready.clear()  # clients wait (503) while the journal is replayed
         self._thread = threading.Thread(
             target=self._server.serve, name="personalize-local", daemon=True
         )
         self._thread.start()
+        if data_dir:
+            # Replayed jobs read S3 through the endpoint, so it must already be served.
+            self.restored = open_data_dir(self.app, data_dir, fsync=self.emulator.settings.fsync)
+            self.app.ready.set()
         return self.url
-
-    def serve_forever(self) -> None:
-        """Bind and serve in this thread until :meth:`stop` (or an interrupt)."""
-        self._bind()
-        self._server.serve()
 
     def stop(self) -> None:
         self.emulator.jobs.shutdown()
@@ -69,6 +85,9 @@ class LocalServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+        journal, self.emulator.journal = self.emulator.journal, None
+        if journal is not None:
+            journal.close()
 
     def __enter__(self) -> LocalServer:
         self.start()

@@ -62,6 +62,7 @@ CLIENTS = """
 import boto3
 from functools import partial
 from workshop import wait
+from workshop.resources import create_or_reuse  # a re-run reuses what exists (see notebook 01)
 
 session = boto3.Session()
 personalize = session.client("personalize")
@@ -358,17 +359,27 @@ for key, frame in ((interactions_key, train_df), (items_key, items_df)):
 
 Schemas are Avro records. `GENRES` is `categorical`, so filters and the models treat each
 `|`-separated value as its own category.
+
+**Running a notebook again.** Names are unique in an account and Region, so a second
+`create_schema` with the same name fails with `ResourceAlreadyExistsException`. Every `create_*`
+call in the workshop therefore goes through `create_or_reuse` (from `workshop.resources`): it
+makes the call and, when a resource of that name already exists, returns *that* resource's ARN
+instead (a solution version, which has no name, is reused while it is ACTIVE or still
+training). The waits that follow work either way. It does not compare settings: to start over
+with other data or settings, run `06_Clean_Up_Resources` first.
 """
     ),
     code(
         """
 import json
 
-interactions_schema_arn = personalize.create_schema(
-    name=f"{workshop_prefix}-interactions", schema=json.dumps(data.interactions_schema())
+interactions_schema_arn = create_or_reuse(
+    personalize.create_schema,
+    name=f"{workshop_prefix}-interactions", schema=json.dumps(data.interactions_schema()),
 )["schemaArn"]
-items_schema_arn = personalize.create_schema(
-    name=f"{workshop_prefix}-items", schema=json.dumps(data.items_schema())
+items_schema_arn = create_or_reuse(
+    personalize.create_schema,
+    name=f"{workshop_prefix}-items", schema=json.dumps(data.items_schema()),
 )["schemaArn"]
 print(json.dumps(data.items_schema()["fields"], indent=1))
 """
@@ -376,7 +387,8 @@ print(json.dumps(data.items_schema()["fields"], indent=1))
     md("A dataset group holds the datasets and everything trained on them."),
     code(
         """
-dataset_group_arn = personalize.create_dataset_group(name=workshop_prefix)["datasetGroupArn"]
+dataset_group_arn = create_or_reuse(personalize.create_dataset_group, name=workshop_prefix)[
+    "datasetGroupArn"]
 group = wait.wait_until_active(
     partial(personalize.describe_dataset_group, datasetGroupArn=dataset_group_arn), poll=POLL
 )
@@ -387,8 +399,8 @@ print(group["datasetGroup"]["name"], group["datasetGroup"]["status"])
         """
 dataset_arns = {}
 for kind, schema_arn in (("INTERACTIONS", interactions_schema_arn), ("ITEMS", items_schema_arn)):
-    dataset_arns[kind] = personalize.create_dataset(
-        name=f"{workshop_prefix}-{kind.lower()}", datasetType=kind,
+    dataset_arns[kind] = create_or_reuse(
+        personalize.create_dataset, name=f"{workshop_prefix}-{kind.lower()}", datasetType=kind,
         datasetGroupArn=dataset_group_arn, schemaArn=schema_arn,
     )["datasetArn"]
 ready = wait.wait_all({k: partial(personalize.describe_dataset, datasetArn=a)
@@ -426,7 +438,8 @@ one progress display.
         """
 import_job_arns = {}
 for kind, key in (("INTERACTIONS", interactions_key), ("ITEMS", items_key)):
-    import_job_arns[kind] = personalize.create_dataset_import_job(
+    import_job_arns[kind] = create_or_reuse(
+        personalize.create_dataset_import_job,
         jobName=f"{workshop_prefix}-{kind.lower()}-import", datasetArn=dataset_arns[kind],
         dataSource={"dataLocation": f"s3://{bucket}/{key}"}, roleArn=role_arn, importMode="FULL",
     )["datasetImportJobArn"]
@@ -539,8 +552,9 @@ RECIPES = {
     code(
         """
 solution_arns = {
-    name: personalize.create_solution(
-        name=f"{workshop_prefix}-{name}", datasetGroupArn=dataset_group_arn,
+    name: create_or_reuse(
+        personalize.create_solution, name=f"{workshop_prefix}-{name}",
+        datasetGroupArn=dataset_group_arn,
         recipeArn=f"arn:aws:personalize:::recipe/{recipe}", performAutoTraining=False,
     )["solutionArn"]
     for name, recipe in RECIPES.items()
@@ -554,14 +568,15 @@ ready = wait.wait_all({n: partial(personalize.describe_solution, solutionArn=a)
 ## 2. Solution versions
 
 A solution version is one trained model. All four train **in parallel**; one progress display
-shows how many are ready. On AWS this takes 20–60 minutes.
+shows how many are ready. On AWS this takes 20–60 minutes. Running the notebook again reuses a
+version that is ACTIVE or still training instead of paying for another training.
 """
     ),
     code(
         """
 solution_version_arns = {
-    name: personalize.create_solution_version(solutionArn=arn, trainingMode="FULL")[
-        "solutionVersionArn"]
+    name: create_or_reuse(personalize.create_solution_version, solutionArn=arn,
+                          trainingMode="FULL")["solutionVersionArn"]
     for name, arn in solution_arns.items()
 }
 versions = wait.wait_all(
@@ -666,8 +681,9 @@ hpo_config = {
     code(
         """
 if RUN_HPO:
-    hpo_arn = personalize.create_solution(
-        name=f"{workshop_prefix}-sims-hpo", datasetGroupArn=dataset_group_arn,
+    hpo_arn = create_or_reuse(
+        personalize.create_solution, name=f"{workshop_prefix}-sims-hpo",
+        datasetGroupArn=dataset_group_arn,
         recipeArn="arn:aws:personalize:::recipe/aws-sims", performHPO=True,
         performAutoTraining=False, solutionConfig={"hpoConfig": hpo_config},
     )["solutionArn"]
@@ -743,8 +759,9 @@ interactions, `explorationItemAgeCutOff` how many days back an item counts as yo
 exploration = {"itemExplorationConfig": {"explorationWeight": "0.3",
                                          "explorationItemAgeCutOff": "30"}}
 campaign_arns = {
-    name: personalize.create_campaign(
-        name=f"{workshop_prefix}-{name}", solutionVersionArn=arn, minProvisionedTPS=1,
+    name: create_or_reuse(
+        personalize.create_campaign, name=f"{workshop_prefix}-{name}", solutionVersionArn=arn,
+        minProvisionedTPS=1,
         **({"campaignConfig": exploration} if name == "user-personalization" else {}),
     )["campaignArn"]
     for name, arn in solution_version_arns.items()
@@ -766,16 +783,20 @@ campaigns = wait.wait_all({n: partial(personalize.describe_campaign, campaignArn
   it the campaign **auto-scales**; you pay for the higher of the provisioned and the actual
   TPS, averaged over 5-minute windows. Start at 1 and raise it from the CloudWatch metric
   `GetRecommendations` only when traffic needs it.
-* Billing is per **TPS-hour**. The list price in us-east-1 is tiered: **$0.0556** per TPS-hour
-  for the first 20,000 TPS-hours a month, **$0.0278** for the next 180,000 and **$0.0139**
-  above (source: <https://aws.amazon.com/personalize/pricing/>, us-east-1, as read for this
-  workshop in 2025; check the page for your Region and the current prices).
-* A campaign costs money while it exists, even without traffic: notebook 06 deletes them.
+* Billing is per **TPS-hour**: one transaction per second for one hour, i.e. 3,600 requests.
+  The list price of real-time recommendations in us-east-1 is tiered by the TPS-hours of the
+  month: **$0.20** per TPS-hour for the first 20,000, **$0.10** for the next 180,000 and
+  **$0.05** above 200,000 (source: <https://aws.amazon.com/personalize/pricing/>, as quoted on
+  2026-11-29; prices differ by Region and change: check the page before you plan).
+* A campaign costs money while it exists, even without traffic: the four campaigns of this
+  notebook, at 1 TPS each, cost about 4 × $0.20 = $0.80 an hour together. Notebook 06 deletes
+  them.
 """
     ),
     code(
         """
-TIERS = [(20_000, 0.0556), (180_000, 0.0278), (float("inf"), 0.0139)]  # TPS-hours, $/TPS-hour
+TIERS = [(20_000, 0.20), (180_000, 0.10), (float("inf"), 0.05)]  # TPS-hours a month, $/TPS-hour
+PRICES = "us-east-1 list prices, https://aws.amazon.com/personalize/pricing/, as quoted 2026-11-29"
 
 def monthly_cost(tps, hours=730):
     left, cost = tps * hours, 0.0
@@ -783,6 +804,7 @@ def monthly_cost(tps, hours=730):
         used = min(left, size); cost += used * price; left -= used
     return cost
 
+print(PRICES)
 pd.DataFrame({"min TPS": t, "TPS-hours / month": t * 730, "USD / month": round(monthly_cost(t), 2)}
              for t in (1, 5, 10, 50, 100)).set_index("min TPS")
 """
@@ -892,9 +914,9 @@ FILTERS = {
     "1990s": "INCLUDE ItemID WHERE Items.YEAR >= 1990 AND Items.YEAR < 2000",
 }
 filter_arns = {
-    name: personalize.create_filter(name=f"{workshop_prefix}-{name}",
-                                    datasetGroupArn=dataset_group_arn,
-                                    filterExpression=expression)["filterArn"]
+    name: create_or_reuse(personalize.create_filter, name=f"{workshop_prefix}-{name}",
+                          datasetGroupArn=dataset_group_arn,
+                          filterExpression=expression)["filterArn"]
     for name, expression in FILTERS.items()
 }
 ready = wait.wait_all({n: partial(personalize.describe_filter, filterArn=a)
@@ -946,7 +968,8 @@ print(len(batch_users), "users, first", batch_users[:3], "last", batch_users[-1]
     ),
     code(
         """
-batch_job_arn = personalize.create_batch_inference_job(
+batch_job_arn = create_or_reuse(
+    personalize.create_batch_inference_job,
     jobName=f"{workshop_prefix}-batch", roleArn=role_arn, numResults=10,
     solutionVersionArn=solution_version_arns["user-personalization"],
     jobInput={"s3DataSource": {"path": f"s3://{bucket}/{input_key}"}},
@@ -1040,8 +1063,9 @@ it to be ACTIVE before sending events.
     ),
     code(
         """
-event_tracker_arn = personalize.create_event_tracker(
-    name=f"{workshop_prefix}-tracker", datasetGroupArn=dataset_group_arn
+event_tracker_arn = create_or_reuse(
+    personalize.create_event_tracker,
+    name=f"{workshop_prefix}-tracker", datasetGroupArn=dataset_group_arn,
 )["eventTrackerArn"]
 tracker = wait.wait_until_active(
     partial(personalize.describe_event_tracker, eventTrackerArn=event_tracker_arn), poll=POLL
@@ -1322,9 +1346,10 @@ NB06 = [
 # 06 Clean up resources
 
 Campaigns cost money while they exist. This notebook deletes **everything** the workshop
-created, in dependency order, and polls until each resource is gone. It finds resources by
-listing them in the dataset group (not only from `%store`), so it also cleans up after a
-partial run, and running it again is harmless.
+created, in dependency order, and waits until each resource is gone. It finds the resources by
+listing them (not only from `%store`), so it also cleans up after a partial run: a resource
+still being created is deleted as soon as the service allows, a training still running is
+stopped first. Running it again is harmless: what is already gone is skipped.
 
 ## Outline
 1. Find the dataset group
@@ -1332,14 +1357,19 @@ partial run, and running it again is harmless.
 3. Event trackers and filters
 4. Solutions
 5. Datasets, schemas and the dataset group
-6. S3 objects and the bucket policy statements
+6. S3 objects, the bucket policy statements and the bucket
 7. IAM (only what 00 created)
 """
     ),
     *restore(["bucket", "role_arn", "resources_source", "workshop_prefix"], "00_Setup.ipynb"),
-    code(CLIENTS + 's3 = session.client("s3")\nfrom workshop import discovery'),
+    code(CLIENTS + 's3 = session.client("s3")\nfrom workshop import discovery, resources'),
     md(
         """
+`resources.delete_all(personalize, kind, arns)` calls `delete_<kind>` for each ARN and polls
+`describe_<kind>` until it answers `ResourceNotFoundException`. While the service answers
+`ResourceInUseException` (the resource, or an import or training it holds, is still being
+created), it tries the delete again at the next poll. It returns how many of them still existed.
+
 ## 1. Find the dataset group
 
 By name, so the notebook works even if `dataset_group_arn` was never stored.
@@ -1348,8 +1378,7 @@ By name, so the notebook works even if `dataset_group_arn` was never stored.
     code(
         """
 def listed(operation, key, **kwargs):
-    pages = personalize.get_paginator(operation).paginate(**kwargs)
-    return [item for page in pages for item in page[key]]
+    return resources.list_all(personalize, operation, key, **kwargs)
 
 groups = [g["datasetGroupArn"] for g in listed("list_dataset_groups", "datasetGroups")
           if g["name"] == workshop_prefix]
@@ -1361,7 +1390,7 @@ print("dataset groups found:", len(groups))
         """
 ## 2. Campaigns
 
-Every campaign of every solution in the group, then wait until they are gone.
+Every campaign of every solution in the group.
 """
     ),
     code(
@@ -1370,11 +1399,7 @@ solutions = [s["solutionArn"] for g in groups
              for s in listed("list_solutions", "solutions", datasetGroupArn=g)]
 campaigns = [c["campaignArn"] for s in solutions
              for c in listed("list_campaigns", "campaigns", solutionArn=s)]
-for arn in campaigns:
-    personalize.delete_campaign(campaignArn=arn)
-wait.wait_until_deleted({a: partial(personalize.describe_campaign, campaignArn=a)
-                         for a in campaigns}, poll=POLL, name="campaigns")
-deleted["campaigns"] = len(campaigns)
+deleted["campaigns"] = resources.delete_all(personalize, "campaign", campaigns, poll=POLL)
 """
     ),
     md("## 3. Event trackers and filters"),
@@ -1384,19 +1409,8 @@ trackers = [t["eventTrackerArn"] for g in groups
             for t in listed("list_event_trackers", "eventTrackers", datasetGroupArn=g)]
 filters = [f["filterArn"] for g in groups
            for f in listed("list_filters", "Filters", datasetGroupArn=g)]
-for arn in trackers:
-    personalize.delete_event_tracker(eventTrackerArn=arn)
-for arn in filters:
-    personalize.delete_filter(filterArn=arn)
-"""
-    ),
-    code(
-        """
-wait.wait_until_deleted(
-    {**{a: partial(personalize.describe_event_tracker, eventTrackerArn=a) for a in trackers},
-     **{a: partial(personalize.describe_filter, filterArn=a) for a in filters}},
-    poll=POLL, name="trackers and filters")
-deleted["event trackers"], deleted["filters"] = len(trackers), len(filters)
+deleted["event trackers"] = resources.delete_all(personalize, "event_tracker", trackers, poll=POLL)
+deleted["filters"] = resources.delete_all(personalize, "filter", filters, poll=POLL)
 """
     ),
     md(
@@ -1404,72 +1418,66 @@ deleted["event trackers"], deleted["filters"] = len(trackers), len(filters)
 ## 4. Solutions
 
 **All** solutions in the group: popularity and an HPO solution too (the original workshop
-never deleted its popularity solution). Deleting a solution deletes its versions. Batch
-inference jobs cannot be deleted; their output is removed with the S3 objects below.
+never deleted its popularity solution). A solution version still training (a run interrupted
+in module 2) is stopped first: it bills training hours until it ends, and its solution cannot be
+deleted before. Deleting a solution deletes its versions. Batch inference jobs cannot be
+deleted; their output is removed with the S3 objects below.
 """
     ),
     code(
         """
-for arn in solutions:
-    personalize.delete_solution(solutionArn=arn)
-wait.wait_until_deleted({a: partial(personalize.describe_solution, solutionArn=a)
-                         for a in solutions}, poll=POLL, name="solutions")
-deleted["solutions"] = len(solutions)
+stopped = resources.stop_training(personalize, solutions)
+print("trainings stopped:", len(stopped))
+deleted["solutions"] = resources.delete_all(personalize, "solution", solutions, poll=POLL)
 """
     ),
-    md("## 5. Datasets, schemas and the dataset group"),
+    md(
+        """
+## 5. Datasets, schemas and the dataset group
+
+Schemas do not belong to a dataset group: they are found by their name's prefix.
+"""
+    ),
     code(
         """
 datasets = [d["datasetArn"] for g in groups
             for d in listed("list_datasets", "datasets", datasetGroupArn=g)]
-for arn in datasets:
-    personalize.delete_dataset(datasetArn=arn)
-wait.wait_until_deleted({a: partial(personalize.describe_dataset, datasetArn=a)
-                         for a in datasets}, poll=POLL, name="datasets")
-deleted["datasets"] = len(datasets)
+deleted["datasets"] = resources.delete_all(personalize, "dataset", datasets, poll=POLL)
 """
     ),
     code(
         """
 schemas = [s["schemaArn"] for s in listed("list_schemas", "schemas")
            if s["name"].startswith(workshop_prefix + "-")]
-for arn in schemas:
-    personalize.delete_schema(schemaArn=arn)
-for arn in groups:
-    personalize.delete_dataset_group(datasetGroupArn=arn)
-wait.wait_until_deleted({a: partial(personalize.describe_dataset_group, datasetGroupArn=a)
-                         for a in groups}, poll=POLL, name="dataset group")
-deleted["schemas"], deleted["dataset groups"] = len(schemas), len(groups)
+deleted["schemas"] = resources.delete_all(personalize, "schema", schemas, poll=POLL)
+deleted["dataset groups"] = resources.delete_all(personalize, "dataset_group", groups, poll=POLL)
 """
     ),
     md(
         """
-## 6. S3 objects and the bucket policy statements
+## 6. S3 objects, the bucket policy statements and the bucket
 
-The workshop's objects (every version: the bucket is versioned) under `data/` and `batch/`.
-The Personalize statements are taken out of the bucket policy by `Sid`; other statements stay.
-A bucket from the CloudFormation stack is left alone: deleting the stack removes it.
+The workshop's objects under `data/`, `batch/` and `export/`, every version (the bucket is
+versioned, so deleting only the current objects would keep the data). For the bucket that
+notebook 00 created, the Personalize statements come out of its policy by `Sid` (other
+statements stay) and the bucket itself is deleted, unless it holds objects the workshop did not
+put there. The bucket of the CloudFormation stack and its policy stay: deleting the stack
+removes them.
 """
     ),
     code(
         """
-pages = s3.get_paginator("list_object_versions")
-versions = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-            for prefix in ("data/", "batch/")
-            for page in pages.paginate(Bucket=bucket, Prefix=prefix)
-            for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
-for start in range(0, len(versions), 1000):
-    s3.delete_objects(Bucket=bucket, Delete={"Objects": versions[start:start + 1000]})
-deleted["S3 object versions"] = len(versions)
-"""
-    ),
-    code(
-        """
-if resources_source == "created":
-    remaining = discovery.remove_personalize_statements(s3, bucket)
-    print("bucket policy now:", [s.get("Sid") for s in (remaining or {}).get("Statement", [])])
+exists = discovery.bucket_exists(s3, bucket)
+deleted["S3 object versions"] = discovery.delete_object_versions(s3, bucket)
+deleted["S3 buckets"] = 0
+if exists and resources_source == "created":
+    discovery.remove_personalize_statements(s3, bucket)
+    deleted["S3 buckets"] = int(discovery.delete_bucket_if_empty(s3, bucket))
+    print("bucket", "deleted" if deleted["S3 buckets"] else "kept: it holds other objects")
+elif exists:
+    print("bucket from the", resources_source, "- it and its policy belong to the stack")
 else:
-    print("bucket from the", resources_source, "- its policy belongs to the stack")
+    print("bucket already deleted")
 """
     ),
     md(
@@ -1484,6 +1492,7 @@ then the role.
         """
 iam = session.client("iam")
 role_name = role_arn.rsplit("/", 1)[-1]
+deleted["IAM roles"] = 0
 if resources_source == "created":
     try:
         for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
@@ -1491,7 +1500,7 @@ if resources_source == "created":
         iam.delete_role(RoleName=role_name)
         deleted["IAM roles"] = 1
     except iam.exceptions.NoSuchEntityException:
-        deleted["IAM roles"] = 0
+        pass  # deleted by an earlier run
 """
     ),
     md("What was deleted (all zeros on a second run):"),

@@ -2,24 +2,34 @@
 
     .venv/bin/python scripts/run_workshop.py             # make workshop: build/workshop/*.ipynb
     .venv/bin/python scripts/run_workshop.py --in-place  # make notebooks: refresh committed outputs
+    .venv/bin/python scripts/run_workshop.py --lab       # make lab: JupyterLab on the endpoint
+    .venv/bin/python scripts/run_workshop.py --lab --dry-run   # check make lab's wiring only
 
 It starts personalize-local on a free loopback port (seeded, short status transitions), gives
 the kernels ``AWS_ENDPOINT_URL``, fake credentials, a Region, ``MOVIELENS_DIR`` and an isolated
 ``IPYTHONDIR`` (so ``%store`` starts empty), and executes 00 → 06 with nbclient exactly as an
 attendee would, one kernel per notebook. With ``--in-place`` the sources are rebuilt first
 (``scripts/build_notebooks.py``) and the account id is masked in the outputs that get committed.
+
+``--lab --dry-run`` starts personalize-local, prints the command ``make lab`` would run and the
+environment its kernels get, starts one Python kernel with that environment, checks from inside
+it that boto3 reaches personalize-local, and stops both again. It needs no JupyterLab.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
@@ -40,6 +50,13 @@ TRANSITION_SECONDS = 0.1
 #: turns the live id into the same text.
 ACCOUNT_MASK = "<ACCOUNT_ID>"
 _ACCOUNT = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
+
+
+#: Variables of the caller that must not reach a kernel: they would point boto3 elsewhere.
+FOREIGN = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_DEFAULT_PROFILE")
+#: Where ``make lab`` keeps its ``%store`` database and AWS config (the session's notebooks share
+#: it; ``make workshop`` and the tests use a temporary folder instead).
+LAB_SCRATCH = ROOT / "build" / "lab"
 
 
 def workshop_environment(endpoint_url: str, scratch: Path) -> dict[str, str]:
@@ -70,6 +87,43 @@ def start_server(seed: int = SEED) -> LocalServer:
     return server
 
 
+def kernel_environment(
+    endpoint_url: str, scratch: Path, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The full environment of a kernel: ``base`` (default ``os.environ``) without the caller's
+    AWS profile or session token, plus :func:`workshop_environment`."""
+    env = {k: v for k, v in (os.environ if base is None else base).items() if k not in FOREIGN}
+    env.update(workshop_environment(endpoint_url, scratch))
+    return env
+
+
+def execute(
+    notebook: nbformat.NotebookNode, env: Mapping[str, str] | None = None, *, timeout: int = 600
+) -> None:
+    """Execute ``notebook`` in place in a fresh python3 kernel started with ``env`` (default
+    ``os.environ``), in the repository folder as an attendee's Jupyter would.
+
+    Raises ``nbclient.exceptions.CellExecutionError`` when a cell fails; the cells run until
+    then keep their outputs.
+    """
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(ROOT)}},
+    )
+    client.execute(**({"env": dict(env)} if env is not None else {}))
+
+
+def run_notebook(
+    path: Path, env: Mapping[str, str] | None = None, *, timeout: int = 600
+) -> nbformat.NotebookNode:
+    """Read the notebook at ``path``, :func:`execute` it and return it."""
+    notebook = nbformat.read(path, as_version=4)
+    execute(notebook, env, timeout=timeout)
+    return notebook
+
+
 def mask_account(notebook: nbformat.NotebookNode) -> None:
     """Replace 12-digit account ids in every output with :data:`ACCOUNT_MASK`."""
 
@@ -87,19 +141,21 @@ def mask_account(notebook: nbformat.NotebookNode) -> None:
             cell.outputs = [nbformat.from_dict(scrub(dict(o))) for o in cell.outputs]
 
 
-def run(notebooks: list[Path], out_dir: Path, *, in_place: bool, timeout: int) -> list[float]:
+def run(
+    notebooks: list[Path],
+    out_dir: Path,
+    *,
+    in_place: bool,
+    timeout: int,
+    env: Mapping[str, str] | None = None,
+) -> list[float]:
+    """Execute the notebooks in order, one kernel each, writing each (even a failed one)."""
     times = []
     for path in notebooks:
         notebook = nbformat.read(path, as_version=4)
         started = time.perf_counter()
-        client = NotebookClient(
-            notebook,
-            timeout=timeout,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(ROOT)}},
-        )
         try:
-            client.execute()
+            execute(notebook, env, timeout=timeout)
         finally:
             elapsed = time.perf_counter() - started
             times.append(elapsed)
@@ -111,27 +167,74 @@ def run(notebooks: list[Path], out_dir: Path, *, in_place: bool, timeout: int) -
     return times
 
 
-def lab(seed: int) -> int:
+def lab_command(notebook_dir: Path = ROOT) -> list[str]:
+    """What ``make lab`` runs, with the environment of :func:`lab_environment`."""
+    return [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(notebook_dir)]
+
+
+def lab_environment(endpoint_url: str, scratch: Path = LAB_SCRATCH) -> dict[str, str]:
+    """JupyterLab's environment, which every kernel it starts inherits.
+
+    Matplotlib keeps JupyterLab's own inline backend (no ``MPLBACKEND``).
+    """
+    env = kernel_environment(endpoint_url, scratch)
+    env.pop("MPLBACKEND", None)
+    return env
+
+
+#: Run inside a kernel by ``--lab --dry-run``: what a notebook in ``make lab`` would see.
+PROBE = """
+import json, os, boto3
+recipes = boto3.client("personalize").list_recipes()["recipes"]
+print(json.dumps({"AWS_ENDPOINT_URL": os.environ.get("AWS_ENDPOINT_URL"),
+                  "IPYTHONDIR": os.environ.get("IPYTHONDIR"),
+                  "region": boto3.Session().region_name, "recipes": len(recipes)}))
+"""
+
+
+def probe_kernel(env: Mapping[str, str], timeout: int = 120) -> dict[str, Any]:
+    """Start a python3 kernel with ``env``, run :data:`PROBE` in it, shut it down; its answer."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
+    execute(notebook, env, timeout=timeout)
+    text = "".join(
+        o.get("text", "") for o in notebook.cells[0].outputs if o.output_type == "stream"
+    )
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def lab(seed: int, *, dry_run: bool = False) -> int:
     """JupyterLab in the repository, its kernels wired to a personalize-local for the session.
 
-    ``%store`` lives in ``build/ipython`` for the session's notebooks to share.
+    ``%store`` lives in ``build/lab/ipython`` for the session's notebooks to share. With
+    ``dry_run`` JupyterLab is not started: the wiring is printed and checked from a kernel.
     """
-    import subprocess
-
     server = start_server(seed)
-    scratch = ROOT / "build" / "lab"
-    scratch.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, **workshop_environment(server.url, scratch)}
-    env.pop("MPLBACKEND")
-    print(f"personalize-local at {server.url}; JupyterLab kernels use it (Ctrl-C stops both)")
     try:
-        return subprocess.call(
-            [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(ROOT)], env=env
-        )
-    except KeyboardInterrupt:
-        return 0
+        LAB_SCRATCH.mkdir(parents=True, exist_ok=True)
+        env = lab_environment(server.url)
+        wiring = {
+            name: env[name]
+            for name in sorted(workshop_environment(server.url, LAB_SCRATCH))
+            if name in env
+        }
+        if dry_run:
+            print(
+                json.dumps(
+                    {"command": lab_command(), "endpoint": server.url, "env": wiring}, indent=1
+                )
+            )
+            answer = probe_kernel(env)
+            print("kernel sees:", json.dumps(answer))
+            ok = answer.get("AWS_ENDPOINT_URL") == server.url and answer.get("recipes", 0) > 0
+            return 0 if ok else 1
+        print(f"personalize-local at {server.url}; JupyterLab kernels use it (Ctrl-C stops both)")
+        try:
+            return subprocess.call(lab_command(), env=env)
+        except KeyboardInterrupt:
+            return 0
     finally:
         server.stop()
+        print("personalize-local stopped", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,9 +244,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     parser.add_argument("--lab", action="store_true", help="open JupyterLab on the endpoint")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --lab: print and check the kernels' wiring, then stop (no JupyterLab needed)",
+    )
     args = parser.parse_args(argv)
+    if args.dry_run and not args.lab:
+        parser.error("--dry-run goes with --lab")
     if args.lab:
-        return lab(args.seed)
+        return lab(args.seed, dry_run=args.dry_run)
 
     if args.in_place:
         import build_notebooks
@@ -155,17 +265,12 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     server = start_server(args.seed)
-    saved = dict(os.environ)
     try:
         with tempfile.TemporaryDirectory(prefix="workshop-") as scratch:
-            os.environ.update(workshop_environment(server.url, Path(scratch)))
-            for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
-                os.environ.pop(name, None)
+            env = kernel_environment(server.url, Path(scratch))
             print(f"personalize-local at {server.url}; running {len(paths)} notebooks", flush=True)
-            run(paths, out_dir, in_place=args.in_place, timeout=args.timeout)
+            run(paths, out_dir, in_place=args.in_place, timeout=args.timeout, env=env)
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
         server.stop()
     where = ROOT if args.in_place else out_dir
     print(f"Executed notebooks in {where} ({time.perf_counter() - started:.0f} s in all)")

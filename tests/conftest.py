@@ -48,7 +48,9 @@ def endpoint_url(server: LocalServer) -> str:
 
 
 def reset(endpoint_url: str) -> None:
-    urllib3.request("POST", f"{endpoint_url}/moto-api/reset")
+    # moto rebuilds IAM's ~1,600 managed policies on reset: seconds on a busy machine, more
+    # than urllib3's default 3 s timeout.
+    urllib3.request("POST", f"{endpoint_url}/moto-api/reset", timeout=60)
 
 
 class WireChecker:

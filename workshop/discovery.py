@@ -301,6 +301,67 @@ def remove_personalize_statements(s3: Any, bucket: str) -> dict[str, Any] | None
 
 
 # ------------------------------------------------------------------------------------------------
+# Clean-up of the bucket (06_Clean_Up_Resources)
+# ------------------------------------------------------------------------------------------------
+
+#: Every prefix the workshop or Personalize writes to.
+WORKSHOP_PREFIXES = (DATA_PREFIX, "batch/", EXPORT_PREFIX)
+
+
+def bucket_exists(s3: Any, bucket: str) -> bool:
+    """Whether the bucket exists (False after an earlier clean-up deleted it)."""
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError as error:
+        if _code(error) in ("404", "NoSuchBucket", "NotFound"):
+            return False
+        raise
+    return True
+
+
+def delete_object_versions(
+    s3: Any, bucket: str, prefixes: tuple[str, ...] | None = WORKSHOP_PREFIXES
+) -> int:
+    """Delete every version and delete marker under ``prefixes`` (None: the whole bucket).
+
+    The workshop buckets are versioned, so deleting the current objects would only add delete
+    markers and keep the data for the lifecycle rule's 7 days. Returns how many versions and
+    markers were deleted; 0 when the bucket does not exist.
+    """
+    if not bucket_exists(s3, bucket):
+        return 0
+    pages = s3.get_paginator("list_object_versions")
+    found = [
+        {"Key": entry["Key"], "VersionId": entry["VersionId"]}
+        for prefix in (prefixes if prefixes is not None else ("",))
+        for page in pages.paginate(Bucket=bucket, Prefix=prefix)
+        for entry in page.get("Versions", []) + page.get("DeleteMarkers", [])
+    ]
+    for start in range(0, len(found), 1000):
+        batch = found[start : start + 1000]
+        response = s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+        if response.get("Errors"):
+            first = response["Errors"][0]
+            raise RuntimeError(f"Could not delete s3://{bucket}/{first['Key']}: {first['Message']}")
+    return len(found)
+
+
+def delete_bucket_if_empty(s3: Any, bucket: str) -> bool:
+    """Delete the bucket when no object version is left in it; True when it is gone now.
+
+    A bucket that still holds objects the workshop did not put there is kept (and False is
+    returned): the clean-up never deletes somebody else's data.
+    """
+    if not bucket_exists(s3, bucket):
+        return True
+    listed = s3.list_object_versions(Bucket=bucket, MaxKeys=1)
+    if listed.get("Versions") or listed.get("DeleteMarkers"):
+        return False
+    s3.delete_bucket(Bucket=bucket)
+    return True
+
+
+# ------------------------------------------------------------------------------------------------
 # Creating the resources when no stack exists
 # ------------------------------------------------------------------------------------------------
 

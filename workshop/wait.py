@@ -168,7 +168,16 @@ def wait_all(
             raise ResourceFailed(label, status, holder.get("failureReason"), response)
         return False, status, response
 
-    return _poll(describes, check, timeout, poll, progress, name, sleep, clock)
+    return until_done(
+        describes,
+        check,
+        timeout=timeout,
+        poll=poll,
+        progress=progress,
+        name=name,
+        sleep=sleep,
+        clock=clock,
+    )
 
 
 def wait_until_deleted(
@@ -220,7 +229,16 @@ def wait_until_deleted(
             raise ResourceFailed(label, status, holder.get("failureReason"), response)
         return False, status, response
 
-    _poll(describes, check, timeout, poll, progress, name, sleep, clock)
+    until_done(
+        describes,
+        check,
+        timeout=timeout,
+        poll=poll,
+        progress=progress,
+        name=name,
+        sleep=sleep,
+        clock=clock,
+    )
 
 
 def error_code(error: BaseException) -> str | None:
@@ -236,17 +254,29 @@ def error_code(error: BaseException) -> str | None:
 # ------------------------------------------------------------------------------------------------
 
 
-def _poll(
+#: ``check(label, describe)`` → (done, status to display, final response).
+Check = Callable[[str, Describe], tuple[bool, str, dict[str, Any]]]
+
+
+def until_done(
     describes: Mapping[str, Describe],
-    check: Callable[[str, Describe], tuple[bool, str, dict[str, Any]]],
-    timeout: float,
-    poll: float,
-    progress: bool,
-    name: str,
-    sleep: Callable[[float], None],
-    clock: Callable[[], float],
+    check: Check,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    poll: float = DEFAULT_POLL,
+    progress: bool = True,
+    name: str = "waiting",
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, dict[str, Any]]:
-    """Call ``check`` on every pending resource each round until all are done."""
+    """Call ``check`` on every pending resource each round until all are done.
+
+    The loop behind :func:`wait_all` and :func:`wait_until_deleted`, and
+    ``workshop.resources.delete_all``: one progress display counting the finished resources and
+    summarising the statuses ``check`` reports, polls 1 s apart at first and backing off to
+    ``poll`` seconds, and a :class:`TimeoutError` naming what is still pending after
+    ``timeout`` seconds. Returns label → the response ``check`` finished it with.
+    """
     if not describes:
         return {}
     start = clock()

@@ -126,7 +126,7 @@ def _submit(
     histories are the version's training interactions, not the live ones.
     """
     rows = version.data.get("training_interactions")
-    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region)
+    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": job.arn}
 
     def work() -> None:
@@ -281,7 +281,7 @@ def _read(text: str, wanted: tuple[str, ...]) -> _Line:
     """Parse a line that must hold the members ``wanted`` (userId, itemId, itemList, …)."""
     try:
         record = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
         return _Line(text, "The line is not valid JSON.")
     line = _Line(record)
     try:

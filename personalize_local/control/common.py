@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..context import Context
-from ..errors import LimitExceededException, ResourceInUseException
+from ..errors import InvalidInputException, LimitExceededException, ResourceInUseException
 from ..protocol.spec import service_model
 from ..store.lifecycle import Lifecycle
 from ..store.pagination import paginate
@@ -85,3 +85,11 @@ def check_quota(count: int, limit: int, message: str) -> None:
 def live(resources: Iterable[Resource], now: float) -> list[Resource]:
     """Resources that are being created or are ACTIVE (not failed or being deleted)."""
     return [r for r in resources if r.status(now) in LIVE]
+
+
+def data_location(data_source: Mapping[str, Any]) -> str:
+    """``dataSource.dataLocation``: optional in the model, but a job has nothing to read without."""
+    location = data_source.get("dataLocation")
+    if not location:
+        raise InvalidInputException("dataSource.dataLocation is required: the S3 path to read.")
+    return location

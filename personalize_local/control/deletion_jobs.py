@@ -13,7 +13,7 @@ from ..context import Context
 from ..jobs import JobFailure
 from ..store.lifecycle import Lifecycle
 from . import dataset_groups, datasets
-from .common import register, summaries
+from .common import data_location, register, summaries
 from .import_jobs import contents
 
 KIND = "data-deletion-job"
@@ -28,6 +28,7 @@ def create_data_deletion_job(
     tags: list | None = None,
 ) -> dict:
     dataset_groups.active_group(ctx, dataset_group_arn)
+    location = data_location(data_source)
     arn = ctx.arn(KIND, job_name)
     attrs = {
         "jobName": job_name,
@@ -40,12 +41,12 @@ def create_data_deletion_job(
     timeline = Lifecycle("PENDING", ctx.emulator.clock)
     timeline.walk("PENDING", "IN_PROGRESS", step=ctx.settings.transition_seconds)
     job = register(ctx, KIND, arn, attrs, timeline, dataset_group_arn, tags)
-    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region)
+    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
     group_datasets = list(datasets.datasets_of(ctx, dataset_group_arn).values())
 
     def work():
-        users = _users(clients, data_source["dataLocation"], role_arn, context)
+        users = _users(clients, location, role_arn, context)
 
         def commit() -> None:
             # Effective for the next training: the rows leave the datasets now.

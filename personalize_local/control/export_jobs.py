@@ -36,7 +36,7 @@ def create_dataset_export_job(
     }
     job = register(ctx, KIND, arn, attrs, ctx.pending(), dataset_arn, tags)
     rows = contents(dataset).frame(mode)
-    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region)
+    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     destination = S3Location.parse(job_output["s3DataDestination"]["path"], "output path")
     # [Inf] the object layout is not documented: one CSV under <path><jobName>/.
     prefix = destination.key if destination.is_prefix else destination.key + "/"

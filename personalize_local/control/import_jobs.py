@@ -13,7 +13,7 @@ from ..data.contents import Contents
 from ..errors import InvalidInputException, LimitExceededException
 from ..jobs import JobFailure
 from ..store.state import Resource
-from .common import IN_FLIGHT, register, require_status, summaries
+from .common import IN_FLIGHT, data_location, register, require_status, summaries
 
 KIND = "dataset-import-job"
 #: Pending or in-progress import jobs per region (not adjustable).
@@ -46,6 +46,7 @@ def create_dataset_import_job(
 ) -> dict:
     dataset = ctx.state.get("dataset", dataset_arn)
     require_status(dataset, ("ACTIVE",), "dataset", ctx.now)
+    location = data_location(data_source)
     mode = import_mode or "FULL"
     if mode == "INCREMENTAL" and not contents(dataset).has_bulk:
         raise InvalidInputException(
@@ -68,8 +69,7 @@ def create_dataset_import_job(
     }
     job = register(ctx, KIND, arn, attrs, ctx.pending(), dataset_arn, tags)
     schema = ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]
-    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region)
-    location = data_source["dataLocation"]
+    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
 
     minimum = MIN_RECORDS if dataset.data["type"] == "Interactions" else 1

@@ -308,7 +308,7 @@ def _publish(ctx: Context, attribution: Resource) -> None:
     output = attribution.attrs["metricsOutputConfig"]
     if not output.get("s3DataDestination"):
         return  # CloudWatch only, which personalize-local does not emulate
-    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region)
+    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     batches = _pending_batches(ctx, attribution, clients)
     if not batches:
         return
@@ -373,7 +373,7 @@ def create_metric_attribution(
     if dataset is not None:
         stored = contents(dataset)
         attribution.data["events_cursor"] = (id(stored), len(stored.streamed))
-    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region)
+    clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
     ctx.emulator.jobs.submit(attribution, lambda: _check_access(clients, attrs, context))
     return {"metricAttributionArn": arn}

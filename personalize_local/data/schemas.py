@@ -579,6 +579,8 @@ def parse_avro(text: str) -> DatasetSchema:
     """Parse CreateSchema's ``schema`` member: a flat Avro record of supported primitive types."""
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise _invalid("Invalid schema: the schema is nested too deeply.") from None
     except (TypeError, ValueError) as error:
         raise _invalid(f"Invalid schema: the schema is not valid JSON ({error}).") from None
     if not isinstance(document, dict) or document.get("type") != "record":

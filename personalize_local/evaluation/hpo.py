@@ -23,7 +23,11 @@ import numpy as np
 from personalize_local.errors import InvalidInputException
 from personalize_local.evaluation.holdout import hold_out_users, rng_for, split_per_user
 from personalize_local.evaluation.segmentation import segmentation_metrics
-from personalize_local.evaluation.solution_metrics import evaluate_split, user_split
+from personalize_local.evaluation.solution_metrics import (
+    default_holdout,
+    evaluate_split,
+    user_split,
+)
 from personalize_local.models import config as C
 from personalize_local.models.data import InteractionData
 from personalize_local.models.registry import (
@@ -110,7 +114,8 @@ def _validation_metrics(prep: Prepared, seed: int) -> dict[str, float]:
                          _drop_latest(prep.data), prep.solution_config)
         return segmentation_metrics(inner, seed)
     outer = user_split(prep, seed)
-    inner = hold_out_users(outer.train, int(rng_for(seed, "validate").integers(2**31)))
+    inner = hold_out_users(outer.train, int(rng_for(seed, "validate").integers(2**31)),
+                           default_holdout(prep))
     return evaluate_split(prep, inner, seed, prep.data.n_items)
 
 

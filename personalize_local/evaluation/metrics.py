@@ -47,13 +47,23 @@ def _discounts(k: int) -> np.ndarray:
     return 1.0 / np.log2(np.arange(2, k + 2))
 
 
-def ndcg_at_k(hits: np.ndarray, n_relevant: np.ndarray, k: int) -> float:
-    """NDCG@k with the ideal list holding min(R, k) hits.
+RELEVANT, RETRIEVED = "relevant", "retrieved"
 
-    DCG@k = Σ_{i=1..k} rel_i / log2(1 + i);  IDCG@k = Σ_{i=1..min(R, k)} 1 / log2(1 + i);
-    NDCG@k = DCG@k / IDCG@k, averaged over users (0 for a user with R = 0).
 
-    Example: hits at ranks 2 and 5 with R = 2: (1/log 3 + 1/log 6) / (1/log 2 + 1/log 3) = 0.6241.
+def ndcg_at_k(hits: np.ndarray, n_relevant: np.ndarray, k: int,
+              ideal: str = RELEVANT) -> float:
+    """NDCG@k = DCG@k / IDCG@k, averaged over users (0 for a user without a hit or with R = 0).
+
+    DCG@k = Σ_{i=1..k} rel_i / log2(1 + i). The ideal list is, with ``ideal``:
+
+    * ``"relevant"``: min(R, k) hits at the top, IDCG@k = Σ_{i=1..min(R, k)} 1 / log2(1 + i);
+    * ``"retrieved"``: the top k *recommendations* sorted by relevance, i.e. the h hits found
+      in the top k moved to the top, IDCG@k = Σ_{i=1..h} 1 / log2(1 + i) (the guide's own
+      wording: "The ideal DCG is where the top K recommendations are sorted by relevance").
+
+    Both agree whenever R = 1 (last-item truth) and on the documented example: hits at ranks 2
+    and 5 with R = 2: (1/log 3 + 1/log 6) / (1/log 2 + 1/log 3) = 0.6241. They differ when a
+    user has more relevant items than hits in the top k (newest-10% truth).
     """
     h = np.asarray(hits, np.float64)[:, :k]
     if h.shape[0] == 0:
@@ -61,7 +71,13 @@ def ndcg_at_k(hits: np.ndarray, n_relevant: np.ndarray, k: int) -> float:
     disc = _discounts(k)
     dcg = h @ disc[: h.shape[1]]
     ideal_cum = np.concatenate([[0.0], np.cumsum(disc)])
-    idcg = ideal_cum[np.minimum(np.asarray(n_relevant, np.int64), k)]
+    if ideal == RELEVANT:
+        count = np.minimum(np.asarray(n_relevant, np.int64), k)
+    elif ideal == RETRIEVED:
+        count = np.where(np.asarray(n_relevant, np.int64) > 0, h.sum(axis=1), 0).astype(np.int64)
+    else:
+        raise ValueError(f"unknown ideal {ideal!r}")
+    idcg = ideal_cum[count]
     return float(np.mean(np.where(idcg > 0, dcg / np.where(idcg > 0, idcg, 1.0), 0.0)))
 
 

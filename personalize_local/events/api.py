@@ -6,6 +6,7 @@ for events, the user's live history at once, so the next request reflects them.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from ..context import Context
@@ -15,6 +16,9 @@ from ..errors import InvalidInputException, ResourceInUseException, ResourceNotF
 from ..runtime.deployment import histories
 from ..store.state import Resource
 from .records import properties, to_row
+
+#: Event columns whose values repeat across events (interned to keep stored events small).
+_SHARED_COLUMNS = ("USER_ID", "ITEM_ID", "EVENT_TYPE")
 
 
 def _not_found(message: str) -> ResourceNotFoundException:
@@ -58,8 +62,10 @@ def put_events(
     # Anonymous events are kept under the session id, which also answers GetRecommendations.
     who = user_id or session_id
     rows = []
+    event_ids: list[str | None] = []
     for index, event in enumerate(event_list, start=1):
         what = f"eventList.{index}"
+        event_ids.append(event.get("eventId"))
         props = properties(event.get("properties"), what)
         fixed = {
             "USER_ID": who,
@@ -73,17 +79,23 @@ def put_events(
                 "eventAttributionSource"
             ),
         }
-        rows.append(to_row(schema, fixed, props, what))
+        row = to_row(schema, fixed, props, what)
+        # Ids and event types recur event after event: stored rows share one copy of each.
+        for column in _SHARED_COLUMNS:
+            if isinstance(row.get(column), str):
+                row[column] = sys.intern(row[column])
+        rows.append(row)
     stored = contents(dataset)
-    seen = dataset.data.setdefault("event_keys", set())
+    seen = dataset.data.setdefault("event_ids", set())
     live = histories(ctx, group_arn)
     fresh = []
-    for row in rows:
-        # Two events with the same timestamp and properties are stored once.
-        key = tuple(sorted((k, str(v)) for k, v in row.items()))
-        if key in seen:
-            continue
-        seen.add(key)
+    for event_id, row in zip(event_ids, rows, strict=True):
+        # The service tells events apart by eventId only (it makes one up when absent, so
+        # identical events without one all count); a repeated eventId is not used again.
+        if event_id is not None:
+            if event_id in seen:
+                continue
+            seen.add(event_id)
         fresh.append(row)
         live.record(
             str(row["USER_ID"]),

@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from ..data.csv_import import INTEGER_RANGES, MAX_EPOCH_SECONDS, TIME_FIELDS
 from ..data.schemas import DatasetSchema, Field
 from ..errors import InvalidInputException
 
@@ -25,7 +26,7 @@ def properties(text: str | None, what: str) -> dict[str, Any]:
         return {}
     try:
         parsed = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
         raise InvalidInputException(f"The properties of {what} are not valid JSON.") from None
     if not isinstance(parsed, dict):
         raise InvalidInputException(f"The properties of {what} must be a JSON object.")
@@ -51,6 +52,14 @@ def _value(field: Field, value: Any, what: str) -> Any:
     if kind in ("int", "long"):
         if value != int(value):
             raise InvalidInputException(f"{what}: {field.name} must be an integer.")
+        # The validator passes any finite number; 1e308 would become an int no array can hold.
+        low, high = INTEGER_RANGES[kind]
+        if field.name.upper() in TIME_FIELDS:
+            low, high = 0, MAX_EPOCH_SECONDS
+        if not low <= value < high:
+            raise InvalidInputException(
+                f"{what}: {field.name} {value:.6g} is out of range (from {low} to below {high})."
+            )
         return int(value)
     return float(value)
 

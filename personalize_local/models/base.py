@@ -41,6 +41,7 @@ unknown users with popular items.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 
@@ -68,17 +69,59 @@ def to_probabilities(scores: np.ndarray, temperature: float = 1.0,
     return np.round(out, decimals)
 
 
+def probabilities_of(scores: np.ndarray, chosen: np.ndarray, temperature: float = 1.0,
+                     decimals: int = 7) -> np.ndarray:
+    """``to_probabilities(scores)[chosen]``, the same numbers, without the whole output vector."""
+    s = np.asarray(scores, np.float64)
+    finite = np.isfinite(s)
+    every = bool(finite.all())
+    vals = s if every else s[finite]
+    if not len(vals):
+        return np.zeros(len(chosen))
+    std = vals.std()
+    mean = vals.mean()
+    scale = std if std > 0 else 1.0
+    z = (vals - mean) / scale
+    picked = (s[chosen] - mean) / scale
+    if temperature != 1.0:  # x / 1.0 is x: skip a pass over the catalogue
+        z /= temperature
+        picked /= temperature
+    peak = z.max()
+    total = np.exp(z - peak).sum()
+    out = np.exp(picked - peak) / total
+    if not every:
+        out = np.where(finite[chosen], out, 0.0)
+    return np.round(out, decimals)
+
+
 def top_k(scores: np.ndarray, k: int, exclude: np.ndarray | None = None) -> np.ndarray:
-    """Indexes of the k best finite scores, best first; ties keep index order."""
-    s = np.asarray(scores, np.float64).copy()
+    """Indexes of the k best finite scores, best first; ties keep index order.
+
+    Ties at the cut-off go to the lowest indexes too. The candidates are the scores at least
+    as high as the k-th best of every 8th score, which is at most the k-th best overall, so
+    they hold the answer: a catalogue-sized request partitions a few hundred values, not the
+    catalogue (a full partition was a tenth of a GetRecommendations request).
+    """
+    s = np.asarray(scores, np.float64)
     if exclude is not None and len(exclude):
+        s = s.copy()
         s[exclude] = -np.inf
-    valid = np.flatnonzero(np.isfinite(s))
-    if len(valid) == 0:
-        return valid
-    k = min(k, len(valid))
-    part = valid[np.argpartition(-s[valid], k - 1)[:k]] if k < len(valid) else valid
-    return part[np.lexsort((part, -s[part]))]
+    if k <= 0:
+        return np.zeros(0, np.int64)
+    sample = s[::8]
+    sample = sample[np.isfinite(sample)]
+    if len(sample) > k:
+        floor = np.partition(sample, len(sample) - k)[len(sample) - k]
+        pool = np.flatnonzero(s >= floor)
+        pool = pool[np.isfinite(s[pool])]
+    else:
+        pool = np.flatnonzero(np.isfinite(s))
+    if len(pool) > k:
+        values = s[pool]
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        above = pool[values > kth]
+        pool = np.concatenate([above, pool[values == kth][: k - len(above)]])
+    return pool[np.lexsort((pool, -s[pool]))]
 
 
 def top_k_rows(scores: np.ndarray, k: int) -> np.ndarray:
@@ -158,8 +201,8 @@ class TrainedModel:
         """Model indexes of item ids (-1 for ids the model does not know)."""
         if self._index is None:
             self._index = {str(v): i for i, v in enumerate(self.item_ids)}
-        index = self._index
-        return np.fromiter((index.get(str(v), -1) for v in ids), np.int64, len(ids))
+        # map() over the dict's own get: no Python frame per id (histories run to hundreds).
+        return np.fromiter(map(self._index.get, map(str, ids), repeat(-1)), np.int64, len(ids))
 
     def history_indexes(self, history_items: Sequence[str],
                         history_times: Sequence[int] | None = None,
@@ -167,16 +210,18 @@ class TrainedModel:
                         history_values: Sequence[float] | None = None,
                         ) -> tuple[np.ndarray, np.ndarray]:
         """Known, selected history items in chronological order, with their event weights."""
-        idx = self.item_index(list(history_items))
+        idx = self.item_index(history_items)
         w = np.ones(len(idx), np.float32)
         if history_types is not None:
-            w = np.fromiter((self.event_weight(t) for t in history_types), np.float32, len(idx))
+            # A history has few distinct event types: weigh each type once.
+            by_type = {t: self.event_weight(t) for t in set(history_types)}
+            w = np.fromiter(map(by_type.__getitem__, history_types), np.float32, len(idx))
         if history_values is not None and self.selection.event_value_threshold is not None:
             vals = np.asarray(history_values, np.float64)
             w[~(vals >= self.selection.event_value_threshold)] = 0.0
-        order = (np.argsort(np.asarray(history_times, np.int64), kind="stable")
-                 if history_times is not None else np.arange(len(idx)))
-        idx, w = idx[order], w[order]
+        if history_times is not None:
+            order = np.argsort(np.asarray(history_times, np.int64), kind="stable")
+            idx, w = idx[order], w[order]
         keep = (idx >= 0) & (w > 0)
         return idx[keep], w[keep]
 
@@ -200,7 +245,14 @@ class TrainedModel:
         """Scores over ``item_ids`` from the user's current history (see the module docstring)."""
         idx, w = self.history_indexes(history_items, history_times, history_types,
                                       history_values)
-        return self.score_histories([idx], [w])[0]
+        return self.score_history(idx, w)
+
+    #: Whether `score_history` is cheaper than a batch of one (serving scores one at a time).
+    scores_one_directly: bool = False
+
+    def score_history(self, idx: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+        """Scores of one history (model item indexes, chronological): a batch of one."""
+        return self.score_histories([idx], None if w is None else [w])[0]
 
     def score_popular(self) -> np.ndarray:
         """Popularity scores: distinct training users per item."""

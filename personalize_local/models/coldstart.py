@@ -30,6 +30,8 @@ class ColdstartModel(UserPersonalizationModel):
     """The UP engine restricted to a cold-item pool."""
 
     cold_mask: np.ndarray
+    #: The cold pool re-scales the engine's batch scores: one path for every caller.
+    scores_one_directly = False
 
     @classmethod
     def fit_coldstart(cls, data, settings: EngineSettings, seed: int, *, max_interactions: int,

@@ -48,6 +48,7 @@ from personalize_local.models.sequences import (
     recency_weights,
     repeat_lag_profile,
     repeat_rate,
+    row_top_k,
     successor_matrix,
     transition_matrix,
 )
@@ -72,6 +73,9 @@ class EngineSettings:
         Weight γ of the sequential (next-item regression) term.
     seq_max_lag, seq_half_life : int, float
         S counts successors up to this lag, decayed with this half-life (events).
+    successor_top_k : int or None
+        S keeps the ``successor_top_k`` largest successors of each item (None: all of them);
+        the sequential term's cost per request is proportional to what S keeps.
     beta : float
         Weight β of the transition term; T counts successors within ``transition_window``.
     max_ease_items, min_item_support : int
@@ -93,6 +97,7 @@ class EngineSettings:
     gamma: float = 0.5
     seq_max_lag: int = 40
     seq_half_life: float = 5.0
+    successor_top_k: int | None = 50
     beta: float = 0.3
     transition_window: int = 3
     max_ease_items: int = 20_000
@@ -121,6 +126,14 @@ def impression_counts(data: InteractionData) -> np.ndarray:
                 if j is not None and j != item:
                     counts[j] += 1
     return counts
+
+
+def _scale(v: np.ndarray) -> np.ndarray:
+    """`row_max_scale` of one vector, in place."""
+    peak = np.abs(v).max(initial=0.0)
+    if peak > 0:
+        v /= peak
+    return v
 
 
 def row_max_scale(m: np.ndarray) -> np.ndarray:
@@ -211,6 +224,8 @@ class UserPersonalizationModel(TrainedModel):
                 succ = successor_matrix(seqs, data.n_items, settings.seq_max_lag,
                                         settings.seq_half_life)
                 model.successors = succ[eligible].tocsr()
+                if settings.successor_top_k:
+                    model.successors = row_top_k(model.successors, settings.successor_top_k)
                 # Scoring multiplies by Sᵀ: row-major Sᵀ gathers instead of scattering (faster).
                 model.successors_t = model.successors.T.tocsr()
         else:
@@ -325,6 +340,100 @@ class UserPersonalizationModel(TrainedModel):
         """Batch scores (n_histories × n_items); see the module docstring."""
         seqs = Sequences.from_lists(list(histories), None if weights is None else list(weights))
         return self._apply_repeats(self._base_scores(seqs), seqs, self.repeat_mix)
+
+    # ------------------------------------------------------------------ one history (serving)
+    @property
+    def scores_one_directly(self) -> bool:
+        """Whether `score_history` has its own single-history path (the EASE engine's)."""
+        return self.ease_b is not None
+
+    def score_history(self, idx: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+        """`score_histories` of one history, without sparse matrices (the request path).
+
+        The same formula, in the same order and dtype (float32) as the batch path; only sums
+        over an item's repeated events may round differently in the last bit. A request costs
+        one gather of B's history rows, one pass over S and a few catalogue-sized vector ops.
+        """
+        if not self.scores_one_directly:
+            return super().score_history(idx, w)
+        st = self.settings
+        idx = np.asarray(idx, np.int64)
+        if len(idx) == 0:
+            return self.popularity.astype(np.float32)  # as `_base_scores` answers no history
+        w = np.ones(len(idx), np.float32) if w is None else np.asarray(w, np.float32)
+        ages = np.arange(len(idx) - 1, -1, -1, dtype=np.float32)
+        weights = recency_weights(ages, st.half_life, st.window) * w
+        items, inverse = np.unique(idx, return_inverse=True)
+        x = np.bincount(inverse, weights=weights, minlength=len(items)).astype(np.float32)
+        s = self._one_collaborative(items, x)
+        if st.beta > 0:
+            t = self.transitions
+            lo, hi = t.indptr[idx[-1]], t.indptr[idx[-1] + 1]
+            data = t.data[lo:hi]
+            peak = np.abs(data).max(initial=0.0)
+            if peak > 0:
+                s[t.indices[lo:hi]] += st.beta * (data / peak)
+        for term in self._prior_terms():
+            s += term
+        if self.repeat < st.repeat_floor:
+            seen = np.bincount(inverse, weights=w, minlength=len(items))
+            s[items[seen != 0]] = -np.inf
+            return s
+        lags = self.lag_profile
+        lagged = lags[np.minimum(ages.astype(np.int64), len(lags) - 1)].astype(np.float32) + 1e-6
+        r = np.bincount(inverse, weights=lagged, minlength=len(items)).astype(np.float32)
+        _scale(s)
+        s *= 1.0 - self.repeat_mix
+        s[items] += self.repeat_mix * _scale(r)
+        return s
+
+    def _one_collaborative(self, items: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """cf / max|cf| + γ · seq / max|seq| for one history (float32, over the catalogue)."""
+        s = np.zeros(len(self.item_ids), np.float32)
+        if not len(self.ease_items):
+            return s
+        positions = self._ease_positions()[items]
+        inside = (positions >= 0) & (x != 0)
+        rows, values = positions[inside], x[inside]
+        # x B reads only the history's rows of B (at most `window` of them). A one-row sparse
+        # product, not `values @ B[rows]`: multi-threaded BLAS gemv spins for milliseconds
+        # when the cores are busy with other requests.
+        m = len(self.ease_items)
+        x_row = sp.csr_array((values, rows.astype(np.int32), np.array([0, len(rows)], np.int32)),
+                             shape=(1, m))
+        xb = np.asarray(x_row @ self.ease_b, np.float32).reshape(m)
+        s[self.ease_items] = xb
+        _scale(s)
+        if self.successors is None or self.settings.gamma <= 0:
+            return s
+        xp = -xb  # x P = diag(P) ⊙ (x − x B), see ease.fit_ease
+        xp[rows] += values
+        xp *= self.ease_diag
+        seq = self.successors_t @ xp.astype(np.float32, copy=False)
+        s += self.settings.gamma * _scale(np.asarray(seq, np.float32))
+        return s
+
+    def _ease_positions(self) -> np.ndarray:
+        """Item index → row of B (−1 outside EASE), built once per loaded model."""
+        positions = self.__dict__.get("_cache_ease_positions")
+        if positions is None:
+            positions = np.full(len(self.item_ids), -1, np.int64)
+            positions[self.ease_items] = np.arange(len(self.ease_items))
+            self._cache_ease_positions = positions
+        return positions
+
+    def _prior_terms(self) -> list[np.ndarray]:
+        """The popularity prior and the objective's reward term, as `_base_scores` adds them."""
+        terms = self.__dict__.get("_cache_prior_terms")
+        if terms is None:
+            terms = []
+            pop = np.log1p(self.popularity)
+            if pop.max(initial=0.0) > 0:
+                terms.append((self.settings.popularity_prior * pop / pop.max()).astype(np.float32))
+            if self.rewards is not None and self.reward_weight > 0:
+                terms.append((self.reward_weight * self.rewards).astype(np.float32))
+            self._cache_prior_terms = terms
+        return terms
 
     # ------------------------------------------------------------------ cold items
     def cold_item_scores(self, history_items: Sequence[str],

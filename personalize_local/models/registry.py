@@ -105,6 +105,10 @@ RECIPES: dict[str, RecipeSpec] = {s.name: s for s in _CUSTOM + _DOMAIN}
 
 #: optimizationObjective.objectiveSensitivity → weight of the reward in the score.
 OBJECTIVE_WEIGHTS = {"OFF": 0.0, "LOW": 0.1, "MEDIUM": 0.25, "HIGH": 0.5}
+#: SIMS featurization parameters applied only when a solution sets one (their documented
+#: defaults, 0.01 / 0.9, would drop the items the real default SIMS model recommends most).
+SIMS_ITEM_PERCENTILES = frozenset({"min_item_interaction_count_percentile",
+                                   "max_item_interaction_count_percentile"})
 
 
 def resolve(recipe: str) -> RecipeSpec:
@@ -157,6 +161,10 @@ def prepare(recipe: str, data: InteractionData, hyperparameters: Mapping[str, st
              getattr(cfg, "max_user_history_length_percentile", None))
     items = (getattr(cfg, "min_item_interaction_count_percentile", None),
              getattr(cfg, "max_item_interaction_count_percentile", None))
+    if spec.kind == "sims" and not SIMS_ITEM_PERCENTILES & set(feature_params or {}):
+        # The service's default SIMS keeps the most-interacted items (see models/sims.py):
+        # the item-count percentiles filter only when the solution sets them.
+        items = (None, None)
     event_type = spec.event_type
     if spec.kind == "nba" and any(t.upper() == "TAKEN" for t in data.event_types):
         event_type = "TAKEN"  # actions the user took are the positives

@@ -172,10 +172,10 @@ def transition_matrix(seqs: Sequences, n_items: int, window: int = 3,
     freq = np.bincount(seqs.items, minlength=n_items).astype(np.float32)
     scale = 1.0 / np.sqrt(np.maximum(freq, 1.0))
     t = (t @ sp.diags(scale)).tocsr().astype(np.float32)
-    return _top_k_rows(t, top_k) if top_k else t
+    return row_top_k(t, top_k) if top_k else t
 
 
-def _top_k_rows(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
+def row_top_k(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """Keep the k largest entries of every row."""
     lengths = np.diff(m.indptr)
     if lengths.max(initial=0) <= k:

@@ -36,4 +36,6 @@ def to_wire(value: Any, shape: Shape | None) -> Any:
 
 
 def dumps(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    # A lone surrogate (only ever inside a JSON string) goes out as its \uXXXX escape.
+    return text.encode("utf-8", "backslashreplace")

@@ -9,6 +9,7 @@ constraint: ..."). Unknown members are ignored, as AWS JSON services ignore them
 from __future__ import annotations
 
 import math
+import reprlib
 from functools import cache
 from typing import Any
 
@@ -16,6 +17,9 @@ import regex
 from botocore.model import Shape
 
 from ..errors import InvalidInputException
+
+#: Problems named in one error message.
+MAX_LISTED = 10
 
 
 @cache
@@ -33,13 +37,22 @@ def validate(params: Any, shape: Shape | None) -> None:
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
-        raise InvalidInputException(f"{count} validation {noun} detected: " + "; ".join(problems))
+        # Name the first few: a 5,000-entry map of bad values must not make a megabyte answer.
+        shown = "; ".join(problems[:MAX_LISTED])
+        if count > MAX_LISTED:
+            shown += f"; and {count - MAX_LISTED} more"
+        raise InvalidInputException(f"{count} validation {noun} detected: {shown}")
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring = 3, 5, 5, 60
 
 
 def _describe(value: Any, shape: Shape) -> str:
     if shape.metadata.get("sensitive"):
         return "Value"
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    # reprlib bounds depth and width: a value may be a 20,000-item list nested 900 deep.
+    text = _REPR.repr(value) if not isinstance(value, str) else f"'{value[:201]}'"
     if len(text) > 200:
         text = text[:200] + "...'"
     return f"Value {text}"
@@ -91,23 +104,26 @@ def _check(value: Any, shape: Shape, path: str, problems: list[str]) -> None:
             return
         _check_size(value, len(value), shape, path, problems, "length")
         for key, item in value.items():
-            _check(key, shape.key, f"{path}.{key}.key", problems)
+            name = key if len(key) <= 64 else f"{key[:61]}..."  # the path repeats the key
+            _check(key, shape.key, f"{path}.{name}.key", problems)
             if item is None:
                 problems.append(
-                    f"Value null at '{path}.{key}.value' failed to satisfy constraint: "
+                    f"Value null at '{path}.{name}.value' failed to satisfy constraint: "
                     "Member must not be null"
                 )
             else:
-                _check(item, shape.value, f"{path}.{key}.value", problems)
+                _check(item, shape.value, f"{path}.{name}.value", problems)
     elif kind == "string":
         if not isinstance(value, str):
             _fail(problems, value, shape, path, "Member must be a string")
             return
-        _check_size(value, len(value), shape, path, problems, "length")
+        sized = _check_size(value, len(value), shape, path, problems, "length")
         if "enum" in meta and value not in meta["enum"]:
             enum = ", ".join(meta["enum"])
             _fail(problems, value, shape, path, f"Member must satisfy enum value set: [{enum}]")
-        if "pattern" in meta and not _pattern(meta["pattern"]).fullmatch(value):
+        # Only a string within its length is matched: patterns such as ".*:.*:.+" backtrack
+        # quadratically, so a 1 MB value would hold the request for minutes.
+        if sized and "pattern" in meta and not _pattern(meta["pattern"]).fullmatch(value):
             _fail(
                 problems,
                 value,
@@ -139,11 +155,16 @@ def _is_number(value: Any) -> bool:
 
 def _check_size(
     value: Any, size: float, shape: Shape, path: str, problems: list[str], what: str
-) -> None:
+) -> bool:
+    """Report ``size`` outside the shape's min and max; True when it is within them."""
     meta = shape.metadata
+    within = True
     if "min" in meta and size < meta["min"]:
         relation = "greater than or equal to"
         _fail(problems, value, shape, path, f"Member must have {what} {relation} {meta['min']}")
+        within = False
     if "max" in meta and size > meta["max"]:
         relation = "less than or equal to"
         _fail(problems, value, shape, path, f"Member must have {what} {relation} {meta['max']}")
+        within = False
+    return within

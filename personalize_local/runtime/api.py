@@ -15,7 +15,7 @@ from ..errors import InvalidInputException, ResourceNotFoundException
 from ..models.base import to_probabilities, top_k
 from ..protocol.dispatch import lock_free
 from ..store.state import Resource
-from . import scoring
+from . import answers, scoring
 from .deployment import Deployment, for_campaign, for_recommender
 from .histories import History
 
@@ -46,17 +46,25 @@ class Lookup:
     dep: Deployment
     filter: Resource | None
     recommendation_id: str
+    promotion_filter: Resource | None = None
 
 
-def _lookup(ctx: Context, find: Callable[[], Deployment], filter_arn: str | None) -> Lookup:
+def _lookup(
+    ctx: Context,
+    find: Callable[[], Deployment],
+    filter_arn: str | None,
+    promotion_filter_arn: str | None = None,
+    user: str = "campaign",
+) -> Lookup:
     # The lock guards only these reads; scoring then runs in parallel with other requests.
     with ctx.emulator.lock:
         dep = find()
-        resource = None
-        if filter_arn:
-            group = dep.version.attrs["datasetGroupArn"]
-            resource = active_filter(ctx, filter_arn, group, "campaign")
-        return Lookup(dep, resource, f"RID-{ctx.ids.uuid()}")
+        group = dep.version.attrs["datasetGroupArn"]
+        resource = active_filter(ctx, filter_arn, group, user) if filter_arn else None
+        promotion = (
+            active_filter(ctx, promotion_filter_arn, group, user) if promotion_filter_arn else None
+        )
+        return Lookup(dep, resource, f"RID-{ctx.ids.request_uuid()}", promotion)
 
 
 def _filter_mask(
@@ -101,6 +109,41 @@ def _count(num_results: int | None, metadata: Any, default: int = DEFAULT_RESULT
     return n
 
 
+#: Custom recipes that take a promotion (promoting-items, "Use cases and recipes that
+#: support promotions"); every domain use case does except VOD Trending now
+#: (promoting-items-domain-dsg).
+PROMOTION_RECIPES = frozenset(
+    {
+        "aws-user-personalization",
+        "aws-user-personalization-v2",
+        "aws-similar-items",
+        "aws-sims",
+        "aws-trending-now",
+        "aws-popularity-count",
+    }
+)
+NO_PROMOTION_USE_CASES = frozenset({"aws-vod-trending-now"})
+
+
+def _promotion(promotions: list[dict] | None, dep: Deployment, recommender: bool) -> dict | None:
+    """The request's promotion (the model allows at most one), checked against the recipe."""
+    if not promotions:
+        return None
+    promotion = promotions[0]
+    name = dep.recipe.name
+    supported = name not in NO_PROMOTION_USE_CASES if recommender else name in PROMOTION_RECIPES
+    if not supported:
+        raise InvalidInputException(
+            f"Promotions are not supported for {'the use case' if recommender else 'the recipe'}"
+            f" {name}."
+        )
+    for member in ("name", "percentPromotedItems", "filterArn"):
+        if promotion.get(member) is None:
+            # [Inf] The model marks every member optional; a promotion cannot work without them.
+            raise InvalidInputException(f"The promotion needs a {member}.")
+    return promotion
+
+
 @lock_free
 def get_recommendations(
     ctx: Context,
@@ -117,11 +160,18 @@ def get_recommendations(
 ) -> dict:
     if bool(campaign_arn) == bool(recommender_arn):
         raise InvalidInputException("Provide either a campaignArn or a recommenderArn.")
+    promotion_filter = (promotions[0].get("filterArn") if promotions else None) or None
     if recommender_arn:
-        found = _lookup(ctx, lambda: for_recommender(ctx, recommender_arn), filter_arn)
+        found = _lookup(
+            ctx,
+            lambda: for_recommender(ctx, recommender_arn),
+            filter_arn,
+            promotion_filter,
+            "recommender",
+        )
         recommenders.check_request(found.dep.recipe, user_id, item_id)
     else:
-        found = _lookup(ctx, lambda: for_campaign(ctx, campaign_arn), filter_arn)
+        found = _lookup(ctx, lambda: for_campaign(ctx, campaign_arn), filter_arn, promotion_filter)
     dep = found.dep
     n = _count(num_results, metadata_columns)
     kind = dep.recipe.recipe_type
@@ -134,22 +184,132 @@ def get_recommendations(
             f"GetRecommendations does not serve {kind} campaigns"
             + (": use GetPersonalizedRanking." if kind == "PERSONALIZED_RANKING" else ".")
         )
+    promotion = _promotion(promotions, dep, bool(recommender_arn))
+    if found.filter is None and filter_values:
+        raise InvalidInputException("filterValues were given without a filterArn.")
     history = dep.histories.get(user_id) if user_id else History()
-    mask = _filter_mask(found, filter_values, user_id, history, item_id)
-    if recommender_arn:
-        mask = recommenders.without_consumed(dep.recipe, dep.model, history, mask)
-    if promotions:
-        raise InvalidInputException("personalize-local does not serve promotions yet.")
-    answer = scoring.top_items(dep, scoring.request_scores(dep, history, user_id, item_id), mask, n)
+    key = _answer_key(dep, found, history, user_id, item_id, n, filter_values, promotion)
+    answer = dep.answers.get(key)
+    if answer is None:
+        answer = _recommend(
+            dep,
+            found,
+            history,
+            user_id,
+            item_id,
+            n,
+            filter_values,
+            promotion,
+            bool(recommender_arn),
+        )
+        dep.answers.put(key, answer)
     ids = answer.ids
     items: list[dict[str, Any]] = [{"itemId": item} for item in ids]
     if answer.scores is not None:
         for item, score in zip(items, answer.scores, strict=True):
             item["score"] = score
+    for position in answer.promoted:
+        items[position]["promotionName"] = answer.promotion
+        if dep.recipe.name.endswith("-v2"):
+            items[position]["reason"] = ["Promoted item"]
     for item, meta in zip(items, _metadata(dep, metadata_columns, ids), strict=True):
         if meta is not None:
             item["metadata"] = meta
     return {"itemList": items, "recommendationId": found.recommendation_id}
+
+
+def _answer_key(
+    dep: Deployment,
+    found: Lookup,
+    history: History,
+    user_id: str | None,
+    item_id: str | None,
+    n: int,
+    filter_values: dict[str, str] | None,
+    promotion: dict | None,
+) -> tuple:
+    """Everything a GetRecommendations answer depends on (see `answers`)."""
+    exploration = dep.config.get("itemExplorationConfig") or {}
+    weight = float(exploration.get("explorationWeight", 0) or 0)
+    # Item ages (exploration) and trends are measured from the newest event of any user.
+    clock = dep.histories.latest if weight > 0 or dep.recipe.name.endswith("trending-now") else 0
+    promoted = None
+    if promotion is not None:
+        assert found.promotion_filter is not None
+        promoted = (
+            promotion["name"],
+            promotion["percentPromotedItems"],
+            found.promotion_filter.data["parsed"],
+            answers.frozen(promotion.get("filterValues")),
+        )
+    return (
+        dep.arn,
+        dep.histories.serial,
+        user_id,
+        len(history.items),
+        clock,
+        dep.data_key,
+        weight,
+        str(exploration.get("explorationItemAgeCutOff", "")),
+        item_id,
+        n,
+        None if found.filter is None else found.filter.data["parsed"],
+        answers.frozen(filter_values),
+        promoted,
+    )
+
+
+def _recommend(
+    dep: Deployment,
+    found: Lookup,
+    history: History,
+    user_id: str | None,
+    item_id: str | None,
+    n: int,
+    filter_values: dict[str, str] | None,
+    promotion: dict | None,
+    recommender: bool,
+) -> scoring.Answer:
+    """Score, filter and pick the answer of one GetRecommendations request."""
+    with scoring.SCORING:
+        return _score_and_pick(
+            dep, found, history, user_id, item_id, n, filter_values, promotion, recommender
+        )
+
+
+def _score_and_pick(
+    dep: Deployment,
+    found: Lookup,
+    history: History,
+    user_id: str | None,
+    item_id: str | None,
+    n: int,
+    filter_values: dict[str, str] | None,
+    promotion: dict | None,
+    recommender: bool,
+) -> scoring.Answer:
+    mask = _filter_mask(found, filter_values, user_id, history, item_id)
+    if recommender:
+        mask = recommenders.without_consumed(dep.recipe, dep.model, history, mask)
+    scores = scoring.request_scores(dep, history, user_id, item_id)
+    if promotion is None:
+        return scoring.top_items(dep, scores, mask, n)
+    assert found.promotion_filter is not None
+    promoted = scoring.filter_mask(
+        dep,
+        found.promotion_filter.data["parsed"],
+        promotion.get("filterValues"),
+        user_id,
+        history,
+        item_id,
+    )
+    if recommender:  # the use case's own rule (e.g. nothing purchased) holds for every slot
+        promoted = recommenders.without_consumed(dep.recipe, dep.model, history, promoted)
+    name = promotion["name"]
+    rng = dep.rng("promotion", user_id or "", item_id or "", len(history.items), name)
+    return scoring.promoted_items(
+        dep, scores, mask, promoted, n, int(promotion["percentPromotedItems"]), name, rng
+    )
 
 
 @lock_free
@@ -173,9 +333,10 @@ def get_personalized_ranking(
     if len(input_list) > limit:
         raise InvalidInputException(f"inputList must have at most {limit} items.")
     history = dep.histories.get(user_id)
-    mask = _filter_mask(found, filter_values, user_id, history, None)
-    scores = next(scoring.history_scores(dep.model, [history], typed=False))
-    ranked = scoring.rank(dep.model, scores, input_list, mask)
+    with scoring.SCORING:
+        mask = _filter_mask(found, filter_values, user_id, history, None)
+        scores = next(scoring.history_scores(dep.model, [history], typed=False))
+        ranked = scoring.rank(dep.model, scores, input_list, mask)
     ranking: list[dict[str, Any]] = [
         {"itemId": item, "score": score}
         for item, score in zip(ranked.ids, ranked.scores, strict=True)

@@ -6,8 +6,9 @@ without it.
 
 from __future__ import annotations
 
+import itertools
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,11 @@ from ..filters.evaluate import ItemCatalog
 from ..recipes import catalogue
 from ..recipes.catalogue import RecipeInfo
 from ..store.state import Resource
+from .answers import AnswerCache, configured_size
 from .histories import Histories
+
+#: Users metadata versions (unique in the process, unlike ids of freed objects).
+_USERS_VERSIONS = itertools.count(1)
 
 
 @dataclass
@@ -35,6 +40,12 @@ class Deployment:
     users_meta: pd.DataFrame | None
     catalog: ItemCatalog
     seed: int
+    #: Answers of this model (GetRecommendations), see `answers`.
+    answers: AnswerCache = field(default_factory=lambda: AnswerCache(0))
+    #: Versions of the Items and Users metadata the answers depend on.
+    data_key: tuple[int, int] = (0, 0)
+    #: CREATION_TIMESTAMP of each of the model's items (NaN: unknown; None: no such column).
+    item_created: np.ndarray | None = None
 
     def rng(self, *parts: str | int) -> np.random.Generator:
         """A generator seeded by the endpoint seed, this deployment and ``parts``."""
@@ -52,13 +63,21 @@ def _metadata(frame: pd.DataFrame | None, key: str) -> pd.DataFrame | None:
     return meta.drop_duplicates(subset=key, keep="last").set_index(key)
 
 
-def histories(ctx: Context, group_arn: str, kind: str = "Interactions") -> Histories:
+def histories(
+    ctx: Context,
+    group_arn: str,
+    kind: str = "Interactions",
+    of_group: dict[str, Resource] | None = None,
+) -> Histories:
     """The group's user histories, rebuilt only when the rows were replaced.
 
-    ``kind`` is Interactions, or Action_Interactions for Next-Best-Action (actions as items).
+    ``kind`` is Interactions, or Action_Interactions for Next-Best-Action (actions as items);
+    ``of_group`` is the group's datasets, when the caller has them already.
     """
     group = ctx.state.get("dataset-group", group_arn)
-    dataset = datasets.datasets_of(ctx, group_arn).get(kind)
+    if of_group is None:
+        of_group = datasets.datasets_of(ctx, group_arn)
+    dataset = of_group.get(kind)
     rows = contents(dataset) if dataset is not None else None
     version = (id(rows), rows.version) if rows is not None else None
     cached = group.data.setdefault("histories", {}).get(kind)
@@ -71,8 +90,7 @@ def histories(ctx: Context, group_arn: str, kind: str = "Interactions") -> Histo
     return cached[1]
 
 
-def _group_metadata(ctx: Context, group_arn: str, kind: str, key: str):
-    dataset = datasets.datasets_of(ctx, group_arn).get(kind)
+def _group_metadata(dataset: Resource | None):
     if dataset is None:
         return None, None
     rows = contents(dataset)
@@ -84,19 +102,35 @@ def deployment(ctx: Context, version: Resource, arn: str, config: dict[str, Any]
     group_arn = version.attrs["datasetGroupArn"]
     model = version.data["model"]
     recipe = catalogue.recipe_by_arn(version.attrs["recipeArn"])
-    items_key, items_rows = _group_metadata(ctx, group_arn, "Items", "ITEM_ID")
-    users_key, users_rows = _group_metadata(ctx, group_arn, "Users", "USER_ID")
+    # One scan of the store for the group's datasets serves every lookup below.
+    of_group = datasets.datasets_of(ctx, group_arn)
+    items_key, items_rows = _group_metadata(of_group.get("Items"))
+    users_key, users_rows = _group_metadata(of_group.get("Users"))
     cache = version.data.setdefault("serving_cache", {})
     if cache.get("items_key") != items_key or "catalog" not in cache:
         items_meta = _metadata(items_rows.frame("ALL") if items_rows else None, "ITEM_ID")
+        created = None
+        if items_meta is not None and "CREATION_TIMESTAMP" in items_meta:
+            # Aligned once per Items version: exploration reads it on every request.
+            created = pd.to_numeric(
+                items_meta["CREATION_TIMESTAMP"].reindex(model.item_ids), errors="coerce"
+            ).to_numpy(np.float64)
         cache.update(
             items_key=items_key,
             items_meta=items_meta,
             catalog=ItemCatalog(np.asarray(model.item_ids, dtype=object), items_meta),
+            item_created=created,
         )
     if cache.get("users_key") != users_key or "users_meta" not in cache:
         frame = users_rows.frame("ALL") if users_rows else None
-        cache.update(users_key=users_key, users_meta=_metadata(frame, "USER_ID"))
+        cache.update(
+            users_key=users_key,
+            users_meta=_metadata(frame, "USER_ID"),
+            users_version=next(_USERS_VERSIONS),
+        )
+    answers = cache.get("answers")
+    if answers is None:
+        answers = cache["answers"] = AnswerCache(configured_size())
     return Deployment(
         arn=arn,
         version=version,
@@ -109,11 +143,15 @@ def deployment(ctx: Context, version: Resource, arn: str, config: dict[str, Any]
             "Action_Interactions"
             if recipe.recipe_type == "PERSONALIZED_ACTIONS"
             else "Interactions",
+            of_group,
         ),
         items_meta=cache["items_meta"],
         users_meta=cache["users_meta"],
         catalog=cache["catalog"],
         seed=ctx.settings.seed or 0,
+        answers=answers,
+        data_key=(cache["catalog"].version, cache["users_version"]),
+        item_created=cache.get("item_created"),
     )
 
 

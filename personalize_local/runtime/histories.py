@@ -6,6 +6,7 @@ history, so an event recorded a moment ago shapes the answer without retraining.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass, field
 
@@ -37,10 +38,18 @@ class History:
         return list(zip(reversed(self.items), reversed(self.types), strict=True))
 
 
+_SERIALS = itertools.count(1)
+
+
 class Histories:
-    """Histories by user id, built once from the Interactions rows and then kept current."""
+    """Histories by user id, built once from the Interactions rows and then kept current.
+
+    A user's history only grows (one event per `record`), so its length versions it within
+    one `Histories`; ``serial`` tells instances apart (answers are cached on both).
+    """
 
     def __init__(self, frame: pd.DataFrame | None) -> None:
+        self.serial = next(_SERIALS)
         self._lock = threading.Lock()
         self._by_user: dict[str, History] = {}
         #: The newest interaction time seen: "now" for item ages (exploration cut-off).

@@ -38,7 +38,7 @@ def paginate(
             token = json.loads(base64.urlsafe_b64decode(next_token.encode("ascii")))
             start = int(token["offset"])
             valid = token["request"] == digest and 0 <= start <= len(items)
-        except (ValueError, KeyError, TypeError, UnicodeEncodeError):
+        except (ValueError, KeyError, TypeError, UnicodeEncodeError, RecursionError):
             valid = False
         if not valid:
             raise InvalidNextTokenException("Invalid next token.")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings
 from ..errors import ResourceAlreadyExistsException, ResourceNotFoundException
 from ..ids import IdSource
+from .journal import Journal
 from .lifecycle import GONE, Clock, Lifecycle
 
 
@@ -132,7 +134,8 @@ class Emulator:
 
     def __init__(self, settings: Settings | None = None, clock: Clock = time.time) -> None:
         self.settings = settings or Settings()
-        self.clock = clock
+        self._base_clock = clock
+        self._pinned = threading.local()
         self.lock = threading.RLock()
         self.ids = IdSource(self.settings.seed)
         self.regions: dict[str, RegionState] = {}
@@ -141,9 +144,27 @@ class Emulator:
         self.generation = 0
         #: The endpoint's own URL, once it is served: jobs reach S3 and IAM through it.
         self.endpoint_url: str | None = None
+        #: The write-ahead journal under ``--data-dir`` (None: state lives in memory only).
+        self.journal: Journal | None = None
         from ..jobs import Jobs  # jobs need the store's types; the store owns the pool
 
         self.jobs = Jobs(self)
+
+    def clock(self) -> float:
+        """Now: the wall clock, or the time this thread is pinned to."""
+        pinned = getattr(self._pinned, "time", None)
+        return self._base_clock() if pinned is None else pinned
+
+    @contextmanager
+    def at(self, moment: float) -> Iterator[None]:
+        """Make ``clock()`` answer ``moment`` in this thread: a change made under it happens at
+        one instant, which a journal replay can reproduce exactly."""
+        previous = getattr(self._pinned, "time", None)
+        self._pinned.time = moment
+        try:
+            yield
+        finally:
+            self._pinned.time = previous
 
     def region(self, name: str) -> RegionState:
         with self.lock:
@@ -158,6 +179,8 @@ class Emulator:
             self.regions.clear()
             self.generation += 1
             self.ids.reseed(self.settings.seed)
+            if self.journal is not None:
+                self.journal.restart(self.settings.seed)
             for hook in self._reset_hooks:
                 hook()
 

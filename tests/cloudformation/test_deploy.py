@@ -48,6 +48,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS..S3..BucketPo
 
 REGION = "us-east-1"
 STACK = "PersonalizePOC"
+#: The template has no default repository (WorkshopRepositoryUrl is required).
+REPOSITORY = "https://github.com/example/startup-personalize-workshop.git"
 JANITOR = "EmptyDataBucketOnDelete"
 
 
@@ -98,7 +100,10 @@ def play_janitor(
 
 def create_stack(aws: Any) -> str:
     return aws.cloudformation.create_stack(
-        StackName=STACK, TemplateBody=TEMPLATE.read_text(), Capabilities=["CAPABILITY_NAMED_IAM"]
+        StackName=STACK,
+        TemplateBody=TEMPLATE.read_text(),
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+        Parameters=[{"ParameterKey": "WorkshopRepositoryUrl", "ParameterValue": REPOSITORY}],
     )["StackId"]
 
 
@@ -201,7 +206,7 @@ def test_stack_deploys_and_moto_reports_its_resources_in_scope(aws: Any) -> None
         NotebookInstanceLifecycleConfigName=name
     )
     on_create = base64.b64decode(config["OnCreate"][0]["Content"]).decode()
-    assert "REPO_URL='https://github.com/jihys/startup-personalize-workshop.git'" in on_create
+    assert f"REPO_URL='{REPOSITORY}'" in on_create
     assert "requirements.txt" in base64.b64decode(config["OnStart"][0]["Content"]).decode()
 
     # The roles, as IAM reports them.

@@ -420,8 +420,12 @@ def test_parameters_have_labels_and_constraints(template: dict[str, Any]) -> Non
     assert instance_type["Default"] == "ml.t3.medium"
     assert "ml.t3.medium" in instance_type["AllowedValues"]
     assert parameters["BucketName"]["Default"] == ""  # optional
-    url = re.compile(parameters["WorkshopRepositoryUrl"]["AllowedPattern"])
-    assert url.fullmatch(parameters["WorkshopRepositoryUrl"]["Default"])
+    repository = parameters["WorkshopRepositoryUrl"]
+    # Required: no default, so the stack never clones a personal repository by accident.
+    assert "Default" not in repository
+    url = re.compile(repository["AllowedPattern"])
+    assert url.fullmatch("https://github.com/example/startup-personalize-workshop.git")
+    assert not url.fullmatch("")
     assert not url.fullmatch("https://example.com/x.git; rm -rf ~")
     assert not url.fullmatch("https://example.com/$(id).git")
 
@@ -456,3 +460,9 @@ def test_readme_covers_launch_cost_and_deletion() -> None:
     ):
         assert needed in text, needed
     assert re.search(r"\$0\.\d+ per hour", text)
+
+
+def test_no_personal_repository_anywhere() -> None:
+    """The template once defaulted to a personal fork; neither it nor its README names one."""
+    for path in (TEMPLATE, README):
+        assert "jihys" not in path.read_text(), path

@@ -1,0 +1,231 @@
+"""Durable state under ``--data-dir``: what goes into the journal, and replaying it.
+
+The journal is a write-ahead log of the requests that changed state, Personalize's and moto's
+alike, plus one record per finished background job. Restarting replays it in order through the
+same code that served it, with "now" pinned to each record's time: ids come from the same
+seeded stream, models retrain from the same data with the same seeds, and jobs end when they
+ended. A job that was running at the crash has run again during the replay and finishes when the
+replay does (it resumes). Replaying moto's requests restores buckets, objects, roles and
+policies without depending on moto's internals.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from .jobs import Job, Outcome
+from .store.journal import Journal
+
+if TYPE_CHECKING:
+    from .gateway import Gateway
+
+log = logging.getLogger("personalize_local.persistence")
+
+#: Reads that nonetheless change state: they publish metric reports not yet written.
+_PUBLISHING_READS = {
+    "DescribeMetricAttribution",
+    "ListMetricAttributions",
+    "ListMetricAttributionMetrics",
+}
+_READ_PREFIXES = ("Describe", "List", "Get", "Head")
+
+#: A background job's own calls to S3 and IAM carry this header; the job is replayed instead.
+INTERNAL_HEADER = "X-Personalize-Local-Job"
+_INTERNAL_ENVIRON = "HTTP_" + INTERNAL_HEADER.upper().replace("-", "_")
+
+#: Request headers kept for replaying a moto request (CGI names, as in the WSGI environ).
+_ENVIRON_KEYS = ("REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE")
+
+
+def changes_state(operation: str) -> bool:
+    """Whether a Personalize operation must be journaled."""
+    return operation in _PUBLISHING_READS or not operation.startswith(_READ_PREFIXES)
+
+
+def is_internal(environ: dict[str, Any]) -> bool:
+    return _INTERNAL_ENVIRON in environ
+
+
+def moto_changes_state(environ: dict[str, Any], body: bytes) -> bool:
+    """Whether a request for moto may change its state (so it must be journaled)."""
+    if environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD", "OPTIONS"):
+        return False
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:  # JSON protocols (SSM, SageMaker): Service.Operation
+        return not target.rsplit(".", 1)[-1].startswith(_READ_PREFIXES)
+    action = parse_qs(environ.get("QUERY_STRING", "")).get("Action")
+    if action is None and "x-www-form-urlencoded" in environ.get("CONTENT_TYPE", ""):
+        action = parse_qs(body.decode("latin-1")).get("Action")
+    if action:  # Query protocols (IAM, STS, CloudFormation)
+        return not action[0].startswith(_READ_PREFIXES)
+    return True  # REST (S3): PUT, POST and DELETE write
+
+
+def read_body(environ: dict[str, Any]) -> bytes:
+    """Read the whole body and put it back, so moto can still read it."""
+    stream = environ["wsgi.input"]
+    length = environ.get("CONTENT_LENGTH")
+    body = stream.read(int(length)) if length else stream.read()
+    environ["wsgi.input"] = io.BytesIO(body)
+    # A chunked upload is now a plain body of known length.
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    return body
+
+
+def moto_record(environ: dict[str, Any], body: bytes, now: float) -> dict[str, Any]:
+    """A journal record from which :func:`moto_environ` rebuilds the request."""
+    headers = {k: v for k, v in environ.items() if k.startswith("HTTP_") or k in _ENVIRON_KEYS}
+    return {
+        "kind": "moto",
+        "t": now,
+        "environ": {k: v for k, v in headers.items() if isinstance(v, str)},
+        "body": base64.b64encode(body).decode("ascii"),
+    }
+
+
+def moto_environ(record: dict[str, Any]) -> dict[str, Any]:
+    body = base64.b64decode(record["body"])
+    environ: dict[str, Any] = {
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+        "REMOTE_ADDR": "127.0.0.1",
+        **record["environ"],
+    }
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    return environ
+
+
+def _discard(status: str, headers: list, exc_info: Any = None) -> Any:
+    return lambda data: None
+
+
+def _drain(answer: Iterable[bytes]) -> None:
+    for _ in answer:
+        pass
+    close = getattr(answer, "close", None)
+    if close is not None:
+        close()
+
+
+class Replay:
+    """Rebuild an endpoint's state from its journal."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self.emulator = gateway.emulator
+        self.jobs = self.emulator.jobs
+        #: Jobs whose work is running (or done) in the replay, waiting for their end record.
+        self.running: dict[int, tuple[Job, Future[Outcome]]] = {}
+        # As live: two jobs at a time (the workshop's four trainings start together).
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="personalize-replay")
+        self.counts = {"personalize": 0, "moto": 0, "job": 0, "resumed": 0}
+
+    def run(self, records: list[dict[str, Any]]) -> dict[str, int]:
+        self.jobs.replaying = []
+        try:
+            for record in records:
+                with self.emulator.at(record["t"]):
+                    try:
+                        self._apply(record)
+                    except Exception:  # one bad record must not take the rest with it
+                        log.exception("could not replay journal record %s", _describe(record))
+                    self._start_submitted()
+        finally:
+            self.jobs.replaying = None
+        return self.counts
+
+    def resume(self) -> None:
+        """Finish the jobs the crash interrupted: their work has run again during the replay."""
+        for job, work in self.running.values():
+            outcome = work.result()
+            with self.emulator.lock:
+                self.jobs.settle(job, outcome)
+            self.counts["resumed"] += 1
+        self.running.clear()
+        self._pool.shutdown()
+
+    def _apply(self, record: dict[str, Any]) -> None:
+        kind = record.get("kind")
+        if kind == "personalize":
+            self.gateway.personalize.replay(record)
+        elif kind == "moto":
+            # Jobs read and write S3: let them finish what they did before this change.
+            for _, work in self.running.values():
+                work.result()
+            _drain(self.gateway.call_moto(moto_environ(record), _discard))
+        elif kind == "job":
+            self._end_job(record)
+        else:
+            raise ValueError(f"unknown record kind {kind!r}")
+        self.counts[kind] += 1
+
+    def _start_submitted(self) -> None:
+        """Start the work of jobs the last record submitted, as the live endpoint did."""
+        submitted, self.jobs.replaying = self.jobs.replaying or [], []
+        for job in submitted:
+            if not job.resource.data.get("stop_requested"):
+                self.running[job.number] = (job, self._pool.submit(self.jobs.work, job))
+
+    def _end_job(self, record: dict[str, Any]) -> None:
+        found = self.running.pop(record["job"], None)
+        if found is None:
+            log.warning("journal ends job %s, which the replay did not start", record["job"])
+            return
+        job, work = found
+        outcome = work.result()
+        with self.emulator.lock:
+            status = self.jobs.settle(job, outcome)
+            job.resource.attrs.update(record.get("measured", {}))
+        if status != record["status"]:
+            log.warning(
+                "replayed job %s ended %s, not %s as before",
+                job.resource.arn,
+                status,
+                record["status"],
+            )
+
+
+def _describe(record: dict[str, Any]) -> str:
+    if record.get("kind") == "personalize":
+        return f"{record.get('op')} at {record.get('t')}"
+    if record.get("kind") == "moto":
+        env = record.get("environ", {})
+        return f"{env.get('REQUEST_METHOD')} {env.get('PATH_INFO')} at {record.get('t')}"
+    return str(record)[:200]
+
+
+def open_data_dir(gateway: Gateway, directory: str, *, fsync: bool = True) -> dict[str, int]:
+    """Attach a journal in ``directory`` to the endpoint and replay what it holds."""
+    emulator = gateway.emulator
+    journal = Journal(directory, fsync=fsync)
+    requested = emulator.settings.seed
+    seed, records = journal.open(requested if requested is not None else _fresh_seed())
+    if requested is not None and requested != seed and records:
+        log.warning("the data dir was started with seed %s; using it, not %s", seed, requested)
+    emulator.reseed(seed)
+    replay = Replay(gateway)
+    replay.run(records)
+    emulator.journal = journal  # from here on, changes (the resumed jobs' ends too) are kept
+    replay.resume()
+    return replay.counts
+
+
+def _fresh_seed() -> int:
+    import secrets
+
+    return secrets.randbits(31)

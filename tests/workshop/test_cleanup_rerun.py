@@ -1,0 +1,194 @@
+"""The notebooks, run headless as an attendee would: clean-up after a partial run, clean-up twice,
+and 01–04 run twice without 06 in between.
+
+Each test starts its own seeded personalize-local, as ``scripts/run_workshop.py`` does, and runs
+every notebook in a fresh kernel whose ``IPYTHONDIR`` is a temporary folder, so that ``%store``
+starts empty and is shared only by that test's notebooks. "Gone" is checked through the API,
+not from the notebooks' own outputs.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import boto3
+import nbformat
+import pytest
+from botocore.exceptions import ClientError
+
+from workshop import discovery
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import run_workshop  # noqa: E402
+from build_notebooks import NOTEBOOKS  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+BY_NUMBER = {name[:2]: ROOT / name for name in NOTEBOOKS}
+#: What 06 deletes after 00 and 01 only, and after the whole workshop.
+AFTER_DATA = {
+    "campaigns": 0,
+    "event trackers": 0,
+    "filters": 0,
+    "solutions": 0,
+    "datasets": 2,
+    "schemas": 2,
+    "dataset groups": 1,
+    "S3 object versions": 2,
+    "S3 buckets": 1,
+    "IAM roles": 1,
+}
+AFTER_ALL = {
+    **AFTER_DATA,
+    "campaigns": 4,
+    "event trackers": 1,
+    "filters": 4,
+    "solutions": 4,
+    # The bucket is versioned, and a re-run uploads again: interactions.csv, items.csv and the
+    # batch input twice each, the batch output once (the re-run reuses the batch job).
+    "S3 object versions": 7,
+}
+
+
+class Workshop(SimpleNamespace):
+    """One attendee's session: an endpoint, the kernels' environment and boto3 clients."""
+
+    def run(self, number: str) -> nbformat.NotebookNode:
+        """Execute notebook ``number`` ("00" … "06") in a new kernel; fail on any cell error."""
+        return run_workshop.run_notebook(BY_NUMBER[number], self.env, timeout=600)
+
+    def client(self, service: str):
+        return boto3.client(service, endpoint_url=self.url, region_name=run_workshop.REGION)
+
+
+@pytest.fixture
+def workshop(tmp_path: Path) -> Iterator[Workshop]:
+    data = run_workshop.workshop_environment("http://unused", tmp_path).get("MOVIELENS_DIR")
+    if not data or not (Path(data) / "ml-latest-small" / "ratings.csv").exists():
+        pytest.skip("ml-latest-small not found (set MOVIELENS_DIR)")
+    server = run_workshop.start_server(run_workshop.SEED)
+    try:
+        # A fresh endpoint: moto keeps its state per process, so clear what other tests left.
+        reset = urllib.request.Request(f"{server.url}/moto-api/reset", method="POST")
+        urllib.request.urlopen(reset, timeout=120).close()  # moto rebuilds IAM: seconds
+        env = run_workshop.kernel_environment(server.url, tmp_path)
+        yield Workshop(url=server.url, env=env)
+    finally:
+        server.stop()
+
+
+def output_text(notebook: nbformat.NotebookNode, needle: str) -> str:
+    """Text output of the first code cell whose source contains ``needle``."""
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and needle in cell.source:
+            return "".join(
+                o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.outputs
+            )
+    raise AssertionError(f"no cell contains {needle!r}")
+
+
+def all_text(notebook: nbformat.NotebookNode) -> str:
+    return "\n".join(
+        o.get("text", "") + o.get("data", {}).get("text/plain", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for o in cell.outputs
+    )
+
+
+def deleted_table(notebook: nbformat.NotebookNode) -> dict[str, int]:
+    """06's "what was deleted" table, as a dict."""
+    text = output_text(notebook, 'pd.Series(deleted, name="deleted")')
+    return {
+        match[1].strip(): int(match[2])
+        for match in re.finditer(r"^(\S.*?)\s+(\d+)$", text, flags=re.M)
+        if match[1].strip() != "deleted"
+    }
+
+
+def assert_nothing_left(workshop: Workshop) -> None:
+    """Nothing the workshop creates is left: asked through the API."""
+    personalize = workshop.client("personalize")
+    assert personalize.list_dataset_groups()["datasetGroups"] == []
+    assert personalize.list_schemas()["schemas"] == []
+    assert personalize.list_datasets()["datasets"] == []
+    assert personalize.list_solutions()["solutions"] == []
+    assert personalize.list_campaigns()["campaigns"] == []
+    assert personalize.list_filters()["Filters"] == []
+    assert personalize.list_event_trackers()["eventTrackers"] == []
+
+    account = workshop.client("sts").get_caller_identity()["Account"]
+    bucket, role = discovery.default_names(account, run_workshop.REGION)
+    s3 = workshop.client("s3")
+    # The bucket 00 created is gone, and with it every object and the Personalize statements.
+    assert not discovery.bucket_exists(s3, bucket)
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == []
+    with pytest.raises(ClientError) as info:
+        workshop.client("iam").get_role(RoleName=role)
+    assert info.value.response["Error"]["Code"] == "NoSuchEntity"
+
+
+def test_cleanup_after_setup_and_data_only(workshop: Workshop) -> None:
+    """A partial run (00 and 01), then 06: no error, and everything 00 and 01 made is gone."""
+    workshop.run("00")
+    workshop.run("01")
+    personalize = workshop.client("personalize")
+    assert len(personalize.list_dataset_groups()["datasetGroups"]) == 1
+    assert len(personalize.list_schemas()["schemas"]) == 2
+
+    cleanup = workshop.run("06")
+    assert deleted_table(cleanup) == AFTER_DATA
+    assert "workshop dataset groups left: 0" in output_text(cleanup, "left = ")
+    assert_nothing_left(workshop)
+
+
+def test_rerunning_01_to_04_reuses_and_cleanup_runs_twice(workshop: Workshop) -> None:
+    """The whole workshop with 01–04 each run twice (no ResourceAlreadyExistsException, no
+    second copy of anything, no second training), then 06, then 06 again."""
+    personalize = workshop.client("personalize")
+    workshop.run("00")
+    workshop.run("01")
+    again = workshop.run("01")
+    assert "Reusing the dataset group 'personalize-workshop'" in all_text(again)
+    assert len(personalize.list_dataset_groups()["datasetGroups"]) == 1
+    assert len(personalize.list_schemas()["schemas"]) == 2
+    assert len(personalize.list_datasets()["datasets"]) == 2
+    assert len(personalize.list_dataset_import_jobs()["datasetImportJobs"]) == 2
+
+    workshop.run("02")
+    again = workshop.run("02")
+    assert all_text(again).count("Reusing solution version") == 4
+    solutions = personalize.list_solutions()["solutions"]
+    assert len(solutions) == 4
+    for solution in solutions:
+        versions = personalize.list_solution_versions(solutionArn=solution["solutionArn"])
+        assert len(versions["solutionVersions"]) == 1, "a re-run must not train again"
+
+    workshop.run("03")
+    again = workshop.run("03")
+    assert "Reusing the campaign" in all_text(again)
+    assert len(personalize.list_campaigns()["campaigns"]) == 4
+    assert len(personalize.list_filters()["Filters"]) == 4
+    assert len(personalize.list_batch_inference_jobs()["batchInferenceJobs"]) == 1
+
+    workshop.run("04")
+    again = workshop.run("04")
+    assert "Reusing the event tracker" in all_text(again)
+    assert len(personalize.list_event_trackers()["eventTrackers"]) == 1
+
+    workshop.run("05")
+    first = workshop.run("06")
+    assert deleted_table(first) == AFTER_ALL
+    assert_nothing_left(workshop)
+
+    second = workshop.run("06")
+    assert deleted_table(second) == dict.fromkeys(AFTER_ALL, 0)
+    assert "bucket already deleted" in output_text(second, "discovery.bucket_exists")
+    assert_nothing_left(workshop)
