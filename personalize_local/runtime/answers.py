@@ -8,8 +8,9 @@ promotion). So a PutEvents, PutItems or PutUsers changes the next answer at once
 returns exactly what scoring would: exploration noise is seeded by the same parts of the key.
 ``recommendationId`` is not part of an answer; every request gets its own.
 
-``PERSONALIZE_LOCAL_ANSWER_CACHE`` sets the entries kept per model (0 turns the cache off,
-e.g. to measure scoring itself).
+``PERSONALIZE_LOCAL_ANSWER_CACHE`` bounds the items kept in the answers of one model (0 turns
+the cache off, e.g. to measure scoring itself); the default, 100,000, is 4,000 answers of 25
+items, a few MB.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-#: Entries per deployed model: a few MB at the default 25 results per answer.
-DEFAULT_SIZE = 4096
+#: Items (summed over answers) kept per deployed model.
+DEFAULT_SIZE = 100_000
 
 
 def configured_size() -> int:
@@ -30,28 +31,36 @@ def configured_size() -> int:
 
 
 class AnswerCache:
-    """Least-recently-used answers by key; safe to share between request threads."""
+    """Least-recently-used answers by key, at most ``size`` items in all; thread-safe."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._held = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any | None:
         with self._lock:
             found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
 
-    def put(self, key: Hashable, answer: Any) -> None:
-        if self.size <= 0:
+    def put(self, key: Hashable, answer: Any, items: int) -> None:
+        """Keep ``answer`` (of ``items`` items) and forget the least recently used beyond size."""
+        weight = items + 1  # an empty answer still takes an entry
+        if weight > self.size:
             return
         with self._lock:
-            self._entries[key] = answer
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self._held -= previous[1]
+            self._entries[key] = (answer, weight)
+            self._held += weight
+            while self._held > self.size:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._held -= dropped
 
     def __len__(self) -> int:
         return len(self._entries)

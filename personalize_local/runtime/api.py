@@ -202,7 +202,7 @@ def get_recommendations(
             promotion,
             bool(recommender_arn),
         )
-        dep.answers.put(key, answer)
+        dep.answers.put(key, answer, len(answer.ids))
     ids = answer.ids
     items: list[dict[str, Any]] = [{"itemId": item} for item in ids]
     if answer.scores is not None:
