@@ -10,7 +10,7 @@ One run prints a table:
   (``PERSONALIZE_LOCAL_ANSWER_CACHE=0``): one user replayed, and every user in turn;
 - the same load on a trivial call of the same endpoint (DescribeDatasetGroup): the floor of the
   HTTP stack, validation and dispatch;
-- PutEvents throughput (10 events per call, each call a fresh timestamp, so none is deduplicated);
+- PutEvents throughput (10 events per call, each with its own item and timestamp);
 - batch inference for every ml-latest-small user, when the server serves batch jobs.
 
 The server runs in its own process, as attendees run it; wrk runs on the same 2 cores, so the
