@@ -272,44 +272,28 @@ def _recommend(
 ) -> scoring.Answer:
     """Score, filter and pick the answer of one GetRecommendations request."""
     with scoring.SCORING:
-        return _score_and_pick(
-            dep, found, history, user_id, item_id, n, filter_values, promotion, recommender
+        mask = _filter_mask(found, filter_values, user_id, history, item_id)
+        if recommender:
+            mask = recommenders.without_consumed(dep.recipe, dep.model, history, mask)
+        scores = scoring.request_scores(dep, history, user_id, item_id)
+        if promotion is None:
+            return scoring.top_items(dep, scores, mask, n)
+        assert found.promotion_filter is not None
+        promoted = scoring.filter_mask(
+            dep,
+            found.promotion_filter.data["parsed"],
+            promotion.get("filterValues"),
+            user_id,
+            history,
+            item_id,
         )
-
-
-def _score_and_pick(
-    dep: Deployment,
-    found: Lookup,
-    history: History,
-    user_id: str | None,
-    item_id: str | None,
-    n: int,
-    filter_values: dict[str, str] | None,
-    promotion: dict | None,
-    recommender: bool,
-) -> scoring.Answer:
-    mask = _filter_mask(found, filter_values, user_id, history, item_id)
-    if recommender:
-        mask = recommenders.without_consumed(dep.recipe, dep.model, history, mask)
-    scores = scoring.request_scores(dep, history, user_id, item_id)
-    if promotion is None:
-        return scoring.top_items(dep, scores, mask, n)
-    assert found.promotion_filter is not None
-    promoted = scoring.filter_mask(
-        dep,
-        found.promotion_filter.data["parsed"],
-        promotion.get("filterValues"),
-        user_id,
-        history,
-        item_id,
-    )
-    if recommender:  # the use case's own rule (e.g. nothing purchased) holds for every slot
-        promoted = recommenders.without_consumed(dep.recipe, dep.model, history, promoted)
-    name = promotion["name"]
-    rng = dep.rng("promotion", user_id or "", item_id or "", len(history.items), name)
-    return scoring.promoted_items(
-        dep, scores, mask, promoted, n, int(promotion["percentPromotedItems"]), name, rng
-    )
+        if recommender:  # the use case's own rule (e.g. nothing purchased) holds for every slot
+            promoted = recommenders.without_consumed(dep.recipe, dep.model, history, promoted)
+        name = promotion["name"]
+        rng = dep.rng("promotion", user_id or "", item_id or "", len(history.items), name)
+        return scoring.promoted_items(
+            dep, scores, mask, promoted, n, int(promotion["percentPromotedItems"]), name, rng
+        )
 
 
 @lock_free

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +12,15 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.wire.builders import dataset, dataset_group, settle
-from tests.wire.s3data import BUCKET, ROLE_ARN, interactions_csv, put, workshop_bucket
+from tests.wire.s3data import (
+    BUCKET,
+    ROLE_ARN,
+    exported,
+    interactions_csv,
+    put,
+    run_import,
+    workshop_bucket,
+)
 from tests.wire.training import campaign, imported_group, trained
 
 from .process import ServerProcess
@@ -39,28 +45,6 @@ def tracker(aws: SimpleNamespace, group: str) -> str:
 def recommended(aws: SimpleNamespace, campaign_arn: str, user: str) -> list[str]:
     answer = aws.runtime.get_recommendations(campaignArn=campaign_arn, userId=user, numResults=10)
     return [item["itemId"] for item in answer["itemList"]]
-
-
-def exported_rows(aws: SimpleNamespace, dataset_arn: str, name: str) -> list[dict[str, str]]:
-    """The rows recorded by PutEvents, read back through an export job (ingestionMode PUT)."""
-    arn = aws.personalize.create_dataset_export_job(
-        jobName=name,
-        datasetArn=dataset_arn,
-        roleArn=ROLE_ARN,
-        ingestionMode="PUT",
-        jobOutput={"s3DataDestination": {"path": f"s3://{BUCKET}/exports/"}},
-    )["datasetExportJobArn"]
-    job = settle(
-        lambda: aws.personalize.describe_dataset_export_job(datasetExportJobArn=arn),
-        "datasetExportJob",
-    )
-    assert job["status"] == "ACTIVE", job.get("failureReason")
-    rows = []
-    listed = aws.s3.list_objects_v2(Bucket=BUCKET, Prefix=f"exports/{name}/")
-    for entry in listed.get("Contents", []):
-        body = aws.s3.get_object(Bucket=BUCKET, Key=entry["Key"])["Body"].read().decode()
-        rows += list(csv.DictReader(io.StringIO(body)))
-    return rows
 
 
 def test_everything_survives_a_graceful_restart(server: ServerProcess) -> None:
@@ -153,8 +137,9 @@ def test_no_acknowledged_event_is_lost_to_kill_9(server: ServerProcess) -> None:
     assert len(acknowledged) >= 200
 
     aws = server.start()
-    stored = {row["ITEM_ID"] for row in exported_rows(aws, interactions, "after-crash")}
-    assert set(acknowledged) <= stored
+    rows = exported(aws, interactions, mode="PUT", name="after-crash")
+    assert rows is not None
+    assert set(acknowledged) <= set(rows["ITEM_ID"])
 
 
 def test_training_interrupted_by_kill_9_resumes(server: ServerProcess) -> None:
@@ -196,20 +181,12 @@ def test_a_failed_import_fails_again_with_its_reason(server: ServerProcess) -> N
     group = dataset_group(aws)
     interactions = dataset(aws, group, "Interactions")
     location = put(aws, "data/bad.csv", b"USER_ID,ITEM_ID,EVENT_TYPE,EVENT_VALUE,TIMESTAMP\nu1\n")
-    arn = aws.personalize.create_dataset_import_job(
-        jobName="bad",
-        datasetArn=interactions,
-        dataSource={"dataLocation": location},
-        roleArn=ROLE_ARN,
-    )["datasetImportJobArn"]
-    job = settle(
-        lambda: aws.personalize.describe_dataset_import_job(datasetImportJobArn=arn),
-        "datasetImportJob",
-    )
+    job = run_import(aws, interactions, location, name="bad")
     assert job["status"] == "CREATE FAILED"
     server.kill()
 
     aws = server.start()
+    arn = job["datasetImportJobArn"]
     again = aws.personalize.describe_dataset_import_job(datasetImportJobArn=arn)
     assert again["datasetImportJob"] == job
 

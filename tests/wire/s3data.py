@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
+
+from .builders import settle
 
 BUCKET = "personalize-workshop-data"
 ROLE = "PersonalizeWorkshopRole"
@@ -83,3 +87,42 @@ def interactions_csv(
 def put(aws: SimpleNamespace, key: str, body: bytes) -> str:
     aws.s3.put_object(Bucket=BUCKET, Key=key, Body=body)
     return f"s3://{BUCKET}/{key}"
+
+
+def run_import(
+    aws: SimpleNamespace, dataset_arn: str, location, role=ROLE_ARN, name="import", **kwargs
+) -> dict:
+    """Import ``location`` into the dataset and wait for the job to settle."""
+    arn = aws.personalize.create_dataset_import_job(
+        jobName=name,
+        datasetArn=dataset_arn,
+        dataSource={"dataLocation": location},
+        roleArn=role,
+        **kwargs,
+    )["datasetImportJobArn"]
+    return settle(
+        lambda: aws.personalize.describe_dataset_import_job(datasetImportJobArn=arn),
+        "datasetImportJob",
+    )
+
+
+def exported(
+    aws: SimpleNamespace, dataset_arn: str, mode="BULK", name="export"
+) -> pd.DataFrame | None:
+    """The dataset exported to S3 (None when the export job fails)."""
+    arn = aws.personalize.create_dataset_export_job(
+        jobName=name,
+        datasetArn=dataset_arn,
+        ingestionMode=mode,
+        roleArn=ROLE_ARN,
+        jobOutput={"s3DataDestination": {"path": f"s3://{BUCKET}/export/"}},
+    )["datasetExportJobArn"]
+    job = settle(
+        lambda: aws.personalize.describe_dataset_export_job(datasetExportJobArn=arn),
+        "datasetExportJob",
+    )
+    if job["status"] != "ACTIVE":
+        return None
+    key = f"export/{name}/INTERACTIONS_part_00000.csv"
+    body = aws.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+    return pd.read_csv(io.BytesIO(body), dtype=str)

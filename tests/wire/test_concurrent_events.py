@@ -7,7 +7,6 @@ test counts the rows.
 from __future__ import annotations
 
 import datetime
-import io
 import threading
 from types import SimpleNamespace
 
@@ -15,7 +14,7 @@ import pandas as pd
 import pytest
 
 from .builders import dataset, dataset_group, settle
-from .s3data import BUCKET, ROLE_ARN, workshop_bucket
+from .s3data import exported, workshop_bucket
 
 THREADS = 8
 CALLS = 50
@@ -38,21 +37,9 @@ def tracked(aws: SimpleNamespace) -> SimpleNamespace:
 
 
 def exported_events(aws: SimpleNamespace, dataset_arn: str, name: str) -> pd.DataFrame:
-    arn = aws.personalize.create_dataset_export_job(
-        jobName=name,
-        datasetArn=dataset_arn,
-        ingestionMode="PUT",
-        roleArn=ROLE_ARN,
-        jobOutput={"s3DataDestination": {"path": f"s3://{BUCKET}/export/"}},
-    )["datasetExportJobArn"]
-    job = settle(
-        lambda: aws.personalize.describe_dataset_export_job(datasetExportJobArn=arn),
-        "datasetExportJob",
-    )
-    assert job["status"] == "ACTIVE", job.get("failureReason")
-    key = f"export/{name}/INTERACTIONS_part_00000.csv"
-    body = aws.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
-    return pd.read_csv(io.BytesIO(body), dtype=str)
+    rows = exported(aws, dataset_arn, mode="PUT", name=name)
+    assert rows is not None, "the PUT export failed"
+    return rows
 
 
 def test_concurrent_put_events_for_one_user_lose_nothing(aws, tracked):
@@ -69,8 +56,11 @@ def test_concurrent_put_events_for_one_user_lose_nothing(aws, tracked):
                     # Timestamps interleave across threads, so arrivals are out of time order.
                     at = BASE + (call * EVENTS_PER_CALL + event) * THREADS + thread
                     events.append(
-                        {"eventType": "watch", "itemId": f"t{thread}-c{call}-e{event}",
-                         "sentAt": at}
+                        {
+                            "eventType": "watch",
+                            "itemId": f"t{thread}-c{call}-e{event}",
+                            "sentAt": at,
+                        }
                     )
                 aws.events.put_events(
                     trackingId=tracked.tracking_id,

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import io
-
-import pandas as pd
 import pytest
 from botocore.exceptions import ClientError
 
 from .builders import dataset, dataset_group, error_code, settle
-from .s3data import BUCKET, ROLE_ARN, TRUST, interactions_csv, put, workshop_bucket
+from .s3data import (
+    BUCKET,
+    ROLE_ARN,
+    TRUST,
+    exported,
+    interactions_csv,
+    put,
+    run_import,
+    workshop_bucket,
+)
 
 GOOD = interactions_csv()  # 60 users x 20 items = 1200 rows
 
@@ -18,39 +24,6 @@ GOOD = interactions_csv()  # 60 users x 20 items = 1200 rows
 def interactions(aws):
     group = dataset_group(aws)
     return dataset(aws, group, "Interactions")
-
-
-def run_import(aws, dataset_arn, location, role=ROLE_ARN, name="import", **kwargs) -> dict:
-    arn = aws.personalize.create_dataset_import_job(
-        jobName=name,
-        datasetArn=dataset_arn,
-        dataSource={"dataLocation": location},
-        roleArn=role,
-        **kwargs,
-    )["datasetImportJobArn"]
-    return settle(
-        lambda: aws.personalize.describe_dataset_import_job(datasetImportJobArn=arn),
-        "datasetImportJob",
-    )
-
-
-def exported(aws, dataset_arn, mode="BULK", name="export") -> pd.DataFrame | None:
-    arn = aws.personalize.create_dataset_export_job(
-        jobName=name,
-        datasetArn=dataset_arn,
-        ingestionMode=mode,
-        roleArn=ROLE_ARN,
-        jobOutput={"s3DataDestination": {"path": f"s3://{BUCKET}/export/"}},
-    )["datasetExportJobArn"]
-    job = settle(
-        lambda: aws.personalize.describe_dataset_export_job(datasetExportJobArn=arn),
-        "datasetExportJob",
-    )
-    if job["status"] != "ACTIVE":
-        return None
-    key = f"export/{name}/INTERACTIONS_part_00000.csv"
-    body = aws.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
-    return pd.read_csv(io.BytesIO(body), dtype=str)
 
 
 def test_import_reads_s3_and_loads_the_dataset(aws, interactions):
