@@ -7,20 +7,31 @@ STAMP := $(VENV)/.installed
 TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 
-.PHONY: install test lint serve clean workshop notebooks lab nbval
+.PHONY: install test lint serve clean workshop notebooks lab nbval lock
 
 install: $(STAMP) $(TOOLS_STAMP)
 
-# Re-install only when the project's dependencies change.
-$(STAMP): pyproject.toml
+PIP_QUIET := --quiet --disable-pip-version-check
+
+# Installs reproduce: the exact versions in the lock files (the ones the committed notebook
+# outputs were made with), then the project itself without resolving anything again.
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install $(PIP_QUIET) -r requirements-dev.lock
+	$(BIN)/pip install $(PIP_QUIET) --no-deps -e .
 	touch $(STAMP)
 
-$(TOOLS_STAMP): requirements-tools.txt
+$(TOOLS_STAMP): requirements-tools.lock
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	$(TOOLS)/bin/pip install $(PIP_QUIET) -r requirements-tools.lock
 	touch $(TOOLS_STAMP)
+
+# Maintainers: re-resolve the lock files after changing pyproject.toml or requirements-tools.txt
+# (then `make notebooks` to refresh the committed outputs with the new versions).
+LOCK := $(BIN)/uv pip compile --quiet --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
+lock: $(STAMP)
+	$(LOCK) pyproject.toml --extra dev -o requirements-dev.lock
+	$(LOCK) requirements-tools.txt -o requirements-tools.lock
 
 # The workshop notebooks, in the order an attendee runs them.
 NOTEBOOKS := 00_Setup.ipynb \
@@ -33,6 +44,7 @@ NOTEBOOKS := 00_Setup.ipynb \
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest tests
 	$(MAKE) nbval
 

@@ -57,31 +57,47 @@ from personalize_local.models.registry import Prepared, fit_prepared, prepare  #
 from personalize_local.models.sequences import Sequences, binary_matrix  # noqa: E402
 from personalize_local.models.sims import SimsModel  # noqa: E402
 
-KEYS = ["coverage", "mean_reciprocal_rank_at_25", "normalized_discounted_cumulative_gain_at_5",
-        "normalized_discounted_cumulative_gain_at_10",
-        "normalized_discounted_cumulative_gain_at_25", "precision_at_5", "precision_at_10",
-        "precision_at_25"]
+KEYS = [
+    "coverage",
+    "mean_reciprocal_rank_at_25",
+    "normalized_discounted_cumulative_gain_at_5",
+    "normalized_discounted_cumulative_gain_at_10",
+    "normalized_discounted_cumulative_gain_at_25",
+    "precision_at_5",
+    "precision_at_10",
+    "precision_at_25",
+]
 SHORT = ["cov", "MRR", "N@5", "N@10", "N@25", "P@5", "P@10", "P@25"]
 
 # Real Amazon Personalize GetSolutionMetrics (metrics-and-anchors.md §5.3), same column order.
 REAL_ML100K = {
-    "aws-hrnn 2019-08 (best run)": [0.2935, 0.0547, 0.0712, 0.0896, 0.115, 0.0159, 0.0136,
-                                    0.0095],
-    "aws-hrnn default 2018-12 (rating > 3.6)": [0.2603, 0.0539, 0.0486, 0.0649, 0.0918, 0.0109,
-                                                0.0098, 0.0083],
+    "aws-hrnn 2019-08 (best run)": [0.2935, 0.0547, 0.0712, 0.0896, 0.115, 0.0159, 0.0136, 0.0095],
+    "aws-hrnn default 2018-12 (rating > 3.6)": [
+        0.2603,
+        0.0539,
+        0.0486,
+        0.0649,
+        0.0918,
+        0.0109,
+        0.0098,
+        0.0083,
+    ],
     "aws-hrnn 2019-11 (a)": [0.3122, 0.0416, 0.0408, 0.0442, 0.0575, 0.009, 0.0056, 0.0045],
     "aws-hrnn 2019-11 (b)": [0.3445, 0.0349, 0.0408, 0.0551, 0.071, 0.0112, 0.0101, 0.0067],
 }
 REAL_POC = {
-    "aws-user-personalization": [[0.0791, 0.269, 0.2279, 0.2687, 0.3321, 0.075, 0.0571, 0.0379],
-                                 [0.0774, 0.2727, 0.2542, 0.2988, 0.3552, 0.0857, 0.0643,
-                                  0.0393]],
-    "aws-sims": [[0.1861, 0.1669, 0.1889, 0.2234, 0.2895, 0.0824, 0.0588, 0.0418],
-                 [0.1826, 0.1631, 0.189, 0.2236, 0.2857, 0.0735, 0.0544, 0.0382]],
-    "aws-personalized-ranking": [[0.0038, 0.0537, 0.0578, 0.0707, 0.0956, 0.0189, 0.0132,
-                                  0.0113],
-                                 [0.0038, 0.0503, 0.0348, 0.0663, 0.0879, 0.0151, 0.0189,
-                                  0.0113]],
+    "aws-user-personalization": [
+        [0.0791, 0.269, 0.2279, 0.2687, 0.3321, 0.075, 0.0571, 0.0379],
+        [0.0774, 0.2727, 0.2542, 0.2988, 0.3552, 0.0857, 0.0643, 0.0393],
+    ],
+    "aws-sims": [
+        [0.1861, 0.1669, 0.1889, 0.2234, 0.2895, 0.0824, 0.0588, 0.0418],
+        [0.1826, 0.1631, 0.189, 0.2236, 0.2857, 0.0735, 0.0544, 0.0382],
+    ],
+    "aws-personalized-ranking": [
+        [0.0038, 0.0537, 0.0578, 0.0707, 0.0956, 0.0189, 0.0132, 0.0113],
+        [0.0038, 0.0503, 0.0348, 0.0663, 0.0879, 0.0151, 0.0189, 0.0113],
+    ],
 }
 # microsoft/recommenders examples/06_benchmarks/movielens.ipynb, ml-100k (MAP, nDCG@10, P@10,
 # R@10), metrics-and-anchors.md §6.1.
@@ -102,20 +118,40 @@ def data_dir() -> Path:
     return Path(os.environ.get("MOVIELENS_DIR", REPO.parent / "shared" / "data"))
 
 
-GENRES_100K = ["unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
-               "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
-               "Romance", "Sci-Fi", "Thriller", "War", "Western"]
+GENRES_100K = [
+    "unknown",
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children's",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Film-Noir",
+    "Horror",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
+]
 
 
 def ml100k_ratings() -> pd.DataFrame:
-    return pd.read_csv(data_dir() / "ml-100k" / "u.data", sep="\t",
-                       names=["USER_ID", "ITEM_ID", "RATING", "TIMESTAMP"])
+    return pd.read_csv(
+        data_dir() / "ml-100k" / "u.data",
+        sep="\t",
+        names=["USER_ID", "ITEM_ID", "RATING", "TIMESTAMP"],
+    )
 
 
 def ml100k_items() -> pd.DataFrame:
     cols = ["ITEM_ID", "TITLE", "RELEASE", "VIDEO", "URL", *GENRES_100K]
-    raw = pd.read_csv(data_dir() / "ml-100k" / "u.item", sep="|", names=cols,
-                      encoding="latin-1")
+    raw = pd.read_csv(data_dir() / "ml-100k" / "u.item", sep="|", names=cols, encoding="latin-1")
     genres = raw[GENRES_100K].apply(lambda r: "|".join(g for g in GENRES_100K if r[g]), axis=1)
     year = pd.to_datetime(raw["RELEASE"], format="%d-%b-%Y", errors="coerce").dt.year
     return pd.DataFrame({"ITEM_ID": raw["ITEM_ID"], "GENRES": genres, "YEAR": year})
@@ -138,8 +174,13 @@ def poc_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     inter.columns = ["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"]
     movies = pd.read_csv(data_dir() / "ml-latest-small" / "movies.csv")
     year = movies["title"].str.extract(r"\((\d{4})\)\s*$")[0]
-    items = pd.DataFrame({"ITEM_ID": movies["movieId"], "GENRE": movies["genres"],
-                          "YEAR": pd.to_numeric(year, errors="coerce")})
+    items = pd.DataFrame(
+        {
+            "ITEM_ID": movies["movieId"],
+            "GENRE": movies["genres"],
+            "YEAR": pd.to_numeric(year, errors="coerce"),
+        }
+    )
     return inter, items
 
 
@@ -153,10 +194,14 @@ def fmt(values: Sequence[float], digits: int = 4) -> str:
     return " | ".join("—" if np.isnan(v) else f"{v:.{digits}f}" for v in values)
 
 
-def table(title: str, header: Sequence[str], rows: list[tuple[str, Sequence[float]]],
-          digits: int = 4) -> str:
-    lines = [f"\n### {title}\n", "| Model | " + " | ".join(header) + " |",
-             "|---|" + "---|" * len(header)]
+def table(
+    title: str, header: Sequence[str], rows: list[tuple[str, Sequence[float]]], digits: int = 4
+) -> str:
+    lines = [
+        f"\n### {title}\n",
+        "| Model | " + " | ".join(header) + " |",
+        "|---|" + "---|" * len(header),
+    ]
     lines += [f"| {name} | {fmt(vals, digits)} |" for name, vals in rows]
     return "\n".join(lines)
 
@@ -165,8 +210,7 @@ def mean_metrics(runs: list[dict[str, float]], keys: Sequence[str] = KEYS) -> li
     return [float(np.mean([r[k] for r in runs])) for k in keys]
 
 
-def baseline_lists(data: InteractionData, split: UserHoldout, kind: str,
-                   seed: int) -> np.ndarray:
+def baseline_lists(data: InteractionData, split: UserHoldout, kind: str, seed: int) -> np.ndarray:
     """Top-25 lists (data item indexes) of popularity or implicit ALS, seen items removed."""
     n = data.n_items
     train_x = binary_matrix(Sequences.from_data(split.train), n)
@@ -178,13 +222,19 @@ def baseline_lists(data: InteractionData, split: UserHoldout, kind: str,
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(1, "blas"):
-            als = AlternatingLeastSquares(factors=64, iterations=15, random_state=seed,
-                                          num_threads=2)
+            als = AlternatingLeastSquares(
+                factors=64, iterations=15, random_state=seed, num_threads=2
+            )
             als.fit(train_x, show_progress=False)
         hist = Sequences.from_lists(split.inputs)
         user_items = binary_matrix(hist, n).tocsr()
-        ids, sc = als.recommend(np.arange(len(split.inputs)), user_items, N=25,
-                                recalculate_user=True, filter_already_liked_items=True)
+        ids, sc = als.recommend(
+            np.arange(len(split.inputs)),
+            user_items,
+            N=25,
+            recalculate_user=True,
+            filter_already_liked_items=True,
+        )
         return np.where(sc > -1e30, ids, -1)
     for r, inp in enumerate(split.inputs):
         scores[r, inp] = -np.inf
@@ -192,10 +242,12 @@ def baseline_lists(data: InteractionData, split: UserHoldout, kind: str,
 
 
 # ---------------------------------------------------------------- 1/2: service protocol
-def service_rows(data: InteractionData, recipe: str, seeds: Sequence[int],
-                 hyperparameters: dict | None = None) -> list[float]:
-    return mean_metrics([solution_metrics(recipe, data, hyperparameters or {}, {}, s)
-                         for s in seeds])
+def service_rows(
+    data: InteractionData, recipe: str, seeds: Sequence[int], hyperparameters: dict | None = None
+) -> list[float]:
+    return mean_metrics(
+        [solution_metrics(recipe, data, hyperparameters or {}, {}, s) for s in seeds]
+    )
 
 
 def baseline_rows(data: InteractionData, kind: str, seeds: Sequence[int]) -> list[float]:
@@ -203,8 +255,9 @@ def baseline_rows(data: InteractionData, kind: str, seeds: Sequence[int]) -> lis
     for s in seeds:
         prep = prepare("aws-user-personalization", data, {}, {})
         split = user_split(prep, s)
-        runs.append(list_metrics(baseline_lists(prep.data, split, kind, s), split.truths,
-                                 data.n_items))
+        runs.append(
+            list_metrics(baseline_lists(prep.data, split, kind, s), split.truths, data.n_items)
+        )
     return mean_metrics(runs)
 
 
@@ -212,10 +265,16 @@ def baseline_rows(data: InteractionData, kind: str, seeds: Sequence[int]) -> lis
 Fit = Callable[[Prepared, InteractionData], object]
 
 
-def all_user_folds(data: InteractionData, recipe: str, folds: int = 10,
-                   settings: EngineSettings | None = None, *,
-                   feature_params: dict | None = None, holdout: str | None = None,
-                   fit: Fit | None = None) -> list[float]:
+def all_user_folds(
+    data: InteractionData,
+    recipe: str,
+    folds: int = 10,
+    settings: EngineSettings | None = None,
+    *,
+    feature_params: dict | None = None,
+    holdout: str | None = None,
+    fit: Fit | None = None,
+) -> list[float]:
     """The service protocol with every eligible user tested once (10 disjoint 10% folds).
 
     Truth and data as GetSolutionMetrics has them for the recipe's family (``holdout``
@@ -235,13 +294,16 @@ def all_user_folds(data: InteractionData, recipe: str, folds: int = 10,
         is_test[test] = True
         inputs, truths, ws = [], [], []
         for u in test:
-            inp, truth = split_history(items[indptr[u]:indptr[u + 1]], mode)
+            inp, truth = split_history(items[indptr[u] : indptr[u + 1]], mode)
             inputs.append(inp.astype(np.int64))
             truths.append(truth.astype(np.int64))
-            ws.append(weights[indptr[u]:indptr[u] + len(inp)])
+            ws.append(weights[indptr[u] : indptr[u] + len(inp)])
         split = UserHoldout(d.subset(~is_test[d.user_idx]), test, inputs, truths, ws)
-        model = (fit(prep, split.train) if fit is not None
-                 else fit_prepared(prep, 0, data=split.train, settings=settings))
+        model = (
+            fit(prep, split.train)
+            if fit is not None
+            else fit_prepared(prep, 0, data=split.train, settings=settings)
+        )
         ranked_all.append(ranked_lists(model, prep, split, d))
         truths_all += truths
     ranked = np.vstack(ranked_all)
@@ -253,18 +315,32 @@ def all_user_folds(data: InteractionData, recipe: str, folds: int = 10,
 def service_tables(seeds: Sequence[int]) -> str:
     data = ml100k_positive()
     n = len(seeds)
-    rows = [(f"**personalize-local aws-user-personalization** ({n} seeds)",
-             service_rows(data, "aws-user-personalization", seeds)),
-            ("personalize-local aws-user-personalization, all 942 users (10 folds)",
-             all_user_folds(data, "aws-user-personalization")),
-            (f"personalize-local aws-user-personalization, recency_mask=false ({n} seeds)",
-             service_rows(data, "aws-user-personalization", seeds, {"recency_mask": "false"})),
-            (f"personalize-local aws-popularity-count ({n} seeds)",
-             service_rows(data, "aws-popularity-count", seeds)),
-            (f"baseline: popularity, seen removed ({n} seeds)",
-             baseline_rows(data, "popularity", seeds)),
-            (f"baseline: implicit ALS 64f + fold-in, seen removed ({n} seeds)",
-             baseline_rows(data, "als", seeds))]
+    rows = [
+        (
+            f"**personalize-local aws-user-personalization** ({n} seeds)",
+            service_rows(data, "aws-user-personalization", seeds),
+        ),
+        (
+            "personalize-local aws-user-personalization, all 942 users (10 folds)",
+            all_user_folds(data, "aws-user-personalization"),
+        ),
+        (
+            f"personalize-local aws-user-personalization, recency_mask=false ({n} seeds)",
+            service_rows(data, "aws-user-personalization", seeds, {"recency_mask": "false"}),
+        ),
+        (
+            f"personalize-local aws-popularity-count ({n} seeds)",
+            service_rows(data, "aws-popularity-count", seeds),
+        ),
+        (
+            f"baseline: popularity, seen removed ({n} seeds)",
+            baseline_rows(data, "popularity", seeds),
+        ),
+        (
+            f"baseline: implicit ALS 64f + fold-in, seen removed ({n} seeds)",
+            baseline_rows(data, "als", seeds),
+        ),
+    ]
     rows += [(f"real Personalize {k}", v) for k, v in REAL_ML100K.items()]
     best = REAL_ML100K["aws-hrnn 2019-08 (best run)"]
     rows.append(("target = 1.2 × real best", [1.2 * v for v in best]))
@@ -272,17 +348,28 @@ def service_tables(seeds: Sequence[int]) -> str:
 
     data = poc()
     rows = []
-    for recipe in ("aws-user-personalization", "aws-sims", "aws-personalized-ranking",
-                   "aws-similar-items", "aws-popularity-count"):
+    for recipe in (
+        "aws-user-personalization",
+        "aws-sims",
+        "aws-personalized-ranking",
+        "aws-similar-items",
+        "aws-popularity-count",
+    ):
         rows.append((f"personalize-local {recipe} ({n} seeds)", service_rows(data, recipe, seeds)))
-    rows.append((f"baseline: implicit ALS 64f + fold-in, seen removed ({n} seeds)",
-                 baseline_rows(data, "als", seeds)))
+    rows.append(
+        (
+            f"baseline: implicit ALS 64f + fold-in, seen removed ({n} seeds)",
+            baseline_rows(data, "als", seeds),
+        )
+    )
     for recipe, runs in REAL_POC.items():
         rows += [(f"real Personalize {recipe} (run {i + 1})", r) for i, r in enumerate(runs)]
-    rows.append(("target UP: N@10 ≥ 1.2 × 0.2988", [np.nan, np.nan, np.nan, 0.3586] +
-                 [np.nan] * 4))
-    out += "\n" + table("Service protocol, ml-latest-small as the aws-samples POC "
-                        "(click + watch, 158,371 events)", SHORT, rows)
+    rows.append(("target UP: N@10 ≥ 1.2 × 0.2988", [np.nan, np.nan, np.nan, 0.3586] + [np.nan] * 4))
+    out += "\n" + table(
+        "Service protocol, ml-latest-small as the aws-samples POC (click + watch, 158,371 events)",
+        SHORT,
+        rows,
+    )
     return out
 
 
@@ -304,14 +391,26 @@ class PopularRelated:
 def sims_fit(sequence_weight: float) -> Fit:
     def fit(prep: Prepared, train: InteractionData) -> SimsModel:
         cfg = prep.config
-        return SimsModel.fit(train, cfg.popularity_discount_factor, cfg.min_cointeraction_count,
-                             selection=prep.selection, sequence_weight=sequence_weight)
+        return SimsModel.fit(
+            train,
+            cfg.popularity_discount_factor,
+            cfg.min_cointeraction_count,
+            selection=prep.selection,
+            sequence_weight=sequence_weight,
+        )
+
     return fit
 
 
-def related_rows(data: InteractionData, seeds: Sequence[int], *,
-                 feature_params: dict | None = None, holdout: str | None = None,
-                 fit: Fit | None = None, ideal: str | None = None) -> list[float]:
+def related_rows(
+    data: InteractionData,
+    seeds: Sequence[int],
+    *,
+    feature_params: dict | None = None,
+    holdout: str | None = None,
+    fit: Fit | None = None,
+    ideal: str | None = None,
+) -> list[float]:
     """GetSolutionMetrics of aws-sims averaged over seeds, with the protocol and model varied.
 
     ``ideal`` recomputes NDCG with that ideal list (`metrics.ndcg_at_k`).
@@ -320,8 +419,9 @@ def related_rows(data: InteractionData, seeds: Sequence[int], *,
     for s in seeds:
         prep = prepare("aws-sims", data, {}, feature_params or {})
         split = user_split(prep, s, holdout)
-        model = (fit(prep, split.train) if fit is not None
-                 else fit_prepared(prep, s, data=split.train))
+        model = (
+            fit(prep, split.train) if fit is not None else fit_prepared(prep, s, data=split.train)
+        )
         ranked = ranked_lists(model, prep, split, prep.data)
         out = list_metrics(ranked, split.truths, data.n_items)
         if ideal is not None:
@@ -329,14 +429,17 @@ def related_rows(data: InteractionData, seeds: Sequence[int], *,
             n_rel = np.array([len(t) for t in split.truths])
             for k in (5, 10, 25):
                 out[f"normalized_discounted_cumulative_gain_at_{k}"] = M.ndcg_at_k(
-                    hits, n_rel, k, ideal)
+                    hits, n_rel, k, ideal
+                )
         runs.append(out)
     return mean_metrics(runs)
 
 
 #: The documented featurization defaults, set explicitly (they then drop the top 10% of items).
-DOC_ITEM_FILTER = {"min_item_interaction_count_percentile": "0.01",
-                   "max_item_interaction_count_percentile": "0.9"}
+DOC_ITEM_FILTER = {
+    "min_item_interaction_count_percentile": "0.01",
+    "max_item_interaction_count_percentile": "0.9",
+}
 
 
 def sims_table(seeds: Sequence[int]) -> str:
@@ -345,27 +448,46 @@ def sims_table(seeds: Sequence[int]) -> str:
     n = len(seeds)
     plain = sims_fit(0.0)
     rows = [
-        (f"before: last-item truth, top 10% of items dropped, whole-history co-occurrence "
-         f"({n} seeds)",
-         related_rows(data, seeds, feature_params=DOC_ITEM_FILTER, holdout="last", fit=plain)),
-        (f"protocol: + most-interacted items kept, as the real default SIMS ({n} seeds)",
-         related_rows(data, seeds, holdout="last", fit=plain)),
-        (f"protocol: + newest-10% truth, NDCG ideal min(R, k) ({n} seeds)",
-         related_rows(data, seeds, fit=plain, ideal=M.RELEVANT)),
-        (f"protocol: + NDCG ideal = top 25 sorted (the service protocol now) ({n} seeds)",
-         related_rows(data, seeds, fit=plain)),
-        (f"**model: + sequential co-occurrence (aws-sims now)** ({n} seeds)",
-         related_rows(data, seeds)),
+        (
+            f"before: last-item truth, top 10% of items dropped, whole-history co-occurrence "
+            f"({n} seeds)",
+            related_rows(data, seeds, feature_params=DOC_ITEM_FILTER, holdout="last", fit=plain),
+        ),
+        (
+            f"protocol: + most-interacted items kept, as the real default SIMS ({n} seeds)",
+            related_rows(data, seeds, holdout="last", fit=plain),
+        ),
+        (
+            f"protocol: + newest-10% truth, NDCG ideal min(R, k) ({n} seeds)",
+            related_rows(data, seeds, fit=plain, ideal=M.RELEVANT),
+        ),
+        (
+            f"protocol: + NDCG ideal = top 25 sorted (the service protocol now) ({n} seeds)",
+            related_rows(data, seeds, fit=plain),
+        ),
+        (
+            f"**model: + sequential co-occurrence (aws-sims now)** ({n} seeds)",
+            related_rows(data, seeds),
+        ),
         ("aws-sims now, every user tested once (10 folds)", all_user_folds(data, "aws-sims")),
-        ("whole-history co-occurrence only, every user tested once (10 folds)",
-         all_user_folds(data, "aws-sims", fit=plain)),
-        (f"baseline: popularity, seen removed, same protocol ({n} seeds)",
-         related_rows(data, seeds, fit=lambda prep, train: PopularRelated(train))),
+        (
+            "whole-history co-occurrence only, every user tested once (10 folds)",
+            all_user_folds(data, "aws-sims", fit=plain),
+        ),
+        (
+            f"baseline: popularity, seen removed, same protocol ({n} seeds)",
+            related_rows(data, seeds, fit=lambda prep, train: PopularRelated(train)),
+        ),
     ]
-    rows += [(f"real Personalize aws-sims (run {i + 1})", r)
-             for i, r in enumerate(REAL_POC["aws-sims"])]
-    return table("SIMS on the POC data (ml-latest-small click + watch): protocol and model, "
-                 "one step at a time", SHORT, rows)
+    rows += [
+        (f"real Personalize aws-sims (run {i + 1})", r) for i, r in enumerate(REAL_POC["aws-sims"])
+    ]
+    return table(
+        "SIMS on the POC data (ml-latest-small click + watch): protocol and model, "
+        "one step at a time",
+        SHORT,
+        rows,
+    )
 
 
 # ----------------------------------------------------------------------- 3: MSR protocol
@@ -408,7 +530,7 @@ def msr_table() -> str:
     users = list(truth)
     uidx = pd.Index(data.users).get_indexer([str(u) for u in users])
     order, indptr = user_sequences(data)
-    histories = [data.item_idx[order][indptr[u]:indptr[u + 1]] for u in uidx]
+    histories = [data.item_idx[order][indptr[u] : indptr[u + 1]] for u in uidx]
 
     def run(scorer: Callable[[], np.ndarray]) -> tuple[list[float], float]:
         start = time.perf_counter()
@@ -417,15 +539,16 @@ def msr_table() -> str:
             scores[r, h] = -np.inf
         top = top_k_rows(scores, 10)
         elapsed = time.perf_counter() - start
-        lists = {u: [int(data.items[i]) for i in top[r] if i >= 0]
-                 for r, u in enumerate(users)}
+        lists = {u: [int(data.items[i]) for i in top[r] if i >= 0] for r, u in enumerate(users)}
         return msr_metrics(lists, truth), elapsed
 
     def up(hyper: dict) -> Callable[[], np.ndarray]:
         def scorer() -> np.ndarray:
             from personalize_local.models import train
+
             model = train("aws-user-personalization", data, hyper, {}, seed=42)
             return model.score_histories(histories)
+
         return scorer
 
     def pop() -> np.ndarray:
@@ -434,25 +557,35 @@ def msr_table() -> str:
     def als() -> np.ndarray:
         from implicit.cpu.als import AlternatingLeastSquares
         from threadpoolctl import threadpool_limits
+
         x = binary_matrix(Sequences.from_data(data), data.n_items).tocsr()
         with threadpool_limits(1, "blas"):
-            model = AlternatingLeastSquares(factors=64, iterations=15, random_state=42,
-                                            num_threads=2)
+            model = AlternatingLeastSquares(
+                factors=64, iterations=15, random_state=42, num_threads=2
+            )
             model.fit(x, show_progress=False)
         return model.user_factors[uidx] @ model.item_factors.T
 
     rows = []
     for name, scorer in [
-            ("**personalize-local aws-user-personalization, recency_mask=false**",
-             up({"recency_mask": "false"})),
-            ("personalize-local aws-user-personalization (defaults: recency on)", up({})),
-            ("popularity", pop), ("implicit ALS 64f (untuned)", als)]:
+        (
+            "**personalize-local aws-user-personalization, recency_mask=false**",
+            up({"recency_mask": "false"}),
+        ),
+        ("personalize-local aws-user-personalization (defaults: recency on)", up({})),
+        ("popularity", pop),
+        ("implicit ALS 64f (untuned)", als),
+    ]:
         values, seconds = run(scorer)
         rows.append((f"{name} [{seconds:.2f} s]", values))
     rows += [(f"MSR table: {k}", v) for k, v in MSR_TABLE.items()]
     rows.append(("target: nDCG@10 ≥ BiVAE", [np.nan, 0.4687, np.nan, np.nan]))
-    return table("microsoft/recommenders protocol, ml-100k (stratified 75/25 by item, seed 42, "
-                 "top 10, seen removed)", ["MAP", "nDCG@10", "P@10", "R@10"], rows)
+    return table(
+        "microsoft/recommenders protocol, ml-100k (stratified 75/25 by item, seed 42, "
+        "top 10, seen removed)",
+        ["MAP", "nDCG@10", "P@10", "R@10"],
+        rows,
+    )
 
 
 # ------------------------------------------------------------------- 4: every recipe
@@ -460,50 +593,77 @@ def recipe_table(seeds: Sequence[int]) -> str:
     data = ml100k_positive()
     rows = []
     seg_rows = []
-    for recipe in ("aws-user-personalization", "aws-user-personalization-v2", "aws-hrnn",
-                   "aws-personalized-ranking", "aws-sims", "aws-similar-items",
-                   "aws-popularity-count", "aws-vod-top-picks", "aws-vod-more-like-x"):
+    for recipe in (
+        "aws-user-personalization",
+        "aws-user-personalization-v2",
+        "aws-hrnn",
+        "aws-personalized-ranking",
+        "aws-sims",
+        "aws-similar-items",
+        "aws-popularity-count",
+        "aws-vod-top-picks",
+        "aws-vod-more-like-x",
+    ):
         rows.append((recipe, service_rows(data, recipe, seeds)))
     for recipe in ("aws-item-affinity", "aws-item-attribute-affinity"):
         runs = [solution_metrics(recipe, data, {}, {}, s) for s in seeds]
-        seg_rows.append((recipe, mean_metrics(runs, ["coverage", "hits_at_1_percent",
-                                                     "recall_at_1_percent"])))
-    trend = [solution_metrics("aws-trending-now", data, {}, {"trend_discovery_frequency": d}, 0)
-             for d in ("1 day",)]
-    out = table(f"Every recipe, ml-100k 4–5 stars with genre metadata ({len(seeds)} seeds)",
-                SHORT, rows)
-    out += "\n" + table("User segmentation, same data (real 2021 example: cov 0.6835, hits "
-                        "0.323, recall 0.0752 on other data)",
-                        ["coverage", "hits_at_1_percent", "recall_at_1_percent"], seg_rows)
+        seg_rows.append(
+            (recipe, mean_metrics(runs, ["coverage", "hits_at_1_percent", "recall_at_1_percent"]))
+        )
+    trend = [
+        solution_metrics("aws-trending-now", data, {}, {"trend_discovery_frequency": d}, 0)
+        for d in ("1 day",)
+    ]
+    out = table(
+        f"Every recipe, ml-100k 4–5 stars with genre metadata ({len(seeds)} seeds)", SHORT, rows
+    )
+    out += "\n" + table(
+        "User segmentation, same data (real 2021 example: cov 0.6835, hits "
+        "0.323, recall 0.0752 on other data)",
+        ["coverage", "hits_at_1_percent", "recall_at_1_percent"],
+        seg_rows,
+    )
     out += f"\n\naws-trending-now (1 day window): {trend[0]}\n"
     return out
 
 
 # ---------------------------------------------------------------- 5: engine ablation
 ABLATION = [
-    ("EASE λ=300 only (uniform weights, no order terms)",
-     EngineSettings(half_life=None, window=2**31 - 1, beta=0.0, gamma=0.0)),
+    (
+        "EASE λ=300 only (uniform weights, no order terms)",
+        EngineSettings(half_life=None, window=2**31 - 1, beta=0.0, gamma=0.0),
+    ),
     ("+ recency weights (half-life 5 events)", EngineSettings(beta=0.0, gamma=0.0)),
     ("+ transition term β=0.3", EngineSettings(gamma=0.0)),
     ("**+ next-item regression γ=0.5 (default engine)**", EngineSettings()),
     ("default, EASE over every item (min support 1)", EngineSettings(min_item_support=1)),
     ("default with λ=100", EngineSettings(lam=100.0)),
     ("default with λ=1000", EngineSettings(lam=1000.0)),
-    ("ALS path (64 factors) + recency + transitions",
-     EngineSettings(max_ease_items=0, factors=64)),
+    ("ALS path (64 factors) + recency + transitions", EngineSettings(max_ease_items=0, factors=64)),
 ]
 
 
 def ablation_table() -> str:
     out = ""
-    for name, data in (("ml-100k ratings 4–5", ml100k_positive()),
-                       ("ml-latest-small POC (click + watch)", poc())):
-        rows = [(label, all_user_folds(data, "aws-user-personalization", settings=st))
-                for label, st in ABLATION]
+    for name, data in (
+        ("ml-100k ratings 4–5", ml100k_positive()),
+        ("ml-latest-small POC (click + watch)", poc()),
+    ):
+        rows = [
+            (label, all_user_folds(data, "aws-user-personalization", settings=st))
+            for label, st in ABLATION
+        ]
         if name.startswith("ml-latest"):
-            rows.append(("default, repeat mix = repeat rate ρ (not calibrated)",
-                         all_user_folds(data, "aws-user-personalization",
-                                        settings=EngineSettings(calibrate_repeats=False))))
+            rows.append(
+                (
+                    "default, repeat mix = repeat rate ρ (not calibrated)",
+                    all_user_folds(
+                        data,
+                        "aws-user-personalization",
+                        settings=EngineSettings(calibrate_repeats=False),
+                    ),
+                )
+            )
         out += "\n" + table(f"UP engine ablation, {name}, all users (10 folds)", SHORT, rows)
     return out
 
@@ -512,10 +672,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="seeds to average (default 5)")
     parser.add_argument("--skip-recipes", action="store_true", help="skip table 4")
-    parser.add_argument("--skip-sims", action="store_true",
-                        help="skip the SIMS protocol/model table (≈ 1.5 min)")
-    parser.add_argument("--ablation", action="store_true",
-                        help="add table 5, the UP engine ablation (≈ 3 min)")
+    parser.add_argument(
+        "--skip-sims", action="store_true", help="skip the SIMS protocol/model table (≈ 1.5 min)"
+    )
+    parser.add_argument(
+        "--ablation", action="store_true", help="add table 5, the UP engine ablation (≈ 3 min)"
+    )
     args = parser.parse_args()
     seeds = list(range(args.seeds))
     start = time.perf_counter()

@@ -47,9 +47,22 @@ def start_server(answer_cache: bool = True) -> tuple[subprocess.Popen, str]:
     if not answer_cache:
         env["PERSONALIZE_LOCAL_ANSWER_CACHE"] = "0"
     process = subprocess.Popen(
-        [sys.executable, "-m", "personalize_local.cli", "serve", "--port", "0", "--seed", "1",
-         "--transition-seconds", "0"],
-        stdout=subprocess.PIPE, text=True, cwd=REPO, env=env,
+        [
+            sys.executable,
+            "-m",
+            "personalize_local.cli",
+            "serve",
+            "--port",
+            "0",
+            "--seed",
+            "1",
+            "--transition-seconds",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=env,
     )
     line = process.stdout.readline()
     return process, line.split()[3]
@@ -77,55 +90,113 @@ def wait(describe, key: str) -> dict:
 def setup(c: dict) -> dict:
     """An ml-latest-small campaign, tracker and bucket, as the workshop builds them."""
     ratings = pd.read_csv(DATA / "ml-latest-small" / "ratings.csv")
-    frame = pd.DataFrame({
-        "USER_ID": ratings.userId.astype(str), "ITEM_ID": ratings.movieId.astype(str),
-        "EVENT_TYPE": "watch", "EVENT_VALUE": ratings.rating, "TIMESTAMP": ratings.timestamp,
-    })
-    policy = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "personalize.amazonaws.com"},
-        "Action": ["s3:GetObject", "s3:ListBucket", "s3:PutObject"],
-        "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]}]}
+    frame = pd.DataFrame(
+        {
+            "USER_ID": ratings.userId.astype(str),
+            "ITEM_ID": ratings.movieId.astype(str),
+            "EVENT_TYPE": "watch",
+            "EVENT_VALUE": ratings.rating,
+            "TIMESTAMP": ratings.timestamp,
+        }
+    )
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "personalize.amazonaws.com"},
+                "Action": ["s3:GetObject", "s3:ListBucket", "s3:PutObject"],
+                "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+            }
+        ],
+    }
     c["s3"].create_bucket(Bucket=BUCKET)
     c["s3"].put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
-        "Service": "personalize.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "personalize.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
     role = c["iam"].create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(trust))
-    c["iam"].put_role_policy(RoleName=ROLE, PolicyName="s3", PolicyDocument=json.dumps(
-        {**policy, "Statement": [{k: v for k, v in policy["Statement"][0].items()
-                                  if k != "Principal"}]}))
+    c["iam"].put_role_policy(
+        RoleName=ROLE,
+        PolicyName="s3",
+        PolicyDocument=json.dumps(
+            {
+                **policy,
+                "Statement": [
+                    {k: v for k, v in policy["Statement"][0].items() if k != "Principal"}
+                ],
+            }
+        ),
+    )
     role_arn = role["Role"]["Arn"]
-    c["s3"].put_object(Bucket=BUCKET, Key="data/interactions.csv",
-                       Body=frame.to_csv(index=False).encode())
+    c["s3"].put_object(
+        Bucket=BUCKET, Key="data/interactions.csv", Body=frame.to_csv(index=False).encode()
+    )
     p = c["personalize"]
-    schema = p.create_schema(name="bench", schema=json.dumps({
-        "type": "record", "name": "Interactions", "namespace": "com.amazonaws.personalize.schema",
-        "fields": [{"name": "USER_ID", "type": "string"}, {"name": "ITEM_ID", "type": "string"},
-                   {"name": "EVENT_TYPE", "type": "string"},
-                   {"name": "EVENT_VALUE", "type": ["null", "float"]},
-                   {"name": "TIMESTAMP", "type": "long"}], "version": "1.0"}))["schemaArn"]
+    schema = p.create_schema(
+        name="bench",
+        schema=json.dumps(
+            {
+                "type": "record",
+                "name": "Interactions",
+                "namespace": "com.amazonaws.personalize.schema",
+                "fields": [
+                    {"name": "USER_ID", "type": "string"},
+                    {"name": "ITEM_ID", "type": "string"},
+                    {"name": "EVENT_TYPE", "type": "string"},
+                    {"name": "EVENT_VALUE", "type": ["null", "float"]},
+                    {"name": "TIMESTAMP", "type": "long"},
+                ],
+                "version": "1.0",
+            }
+        ),
+    )["schemaArn"]
     group = p.create_dataset_group(name="bench")["datasetGroupArn"]
     wait(lambda: p.describe_dataset_group(datasetGroupArn=group), "datasetGroup")
-    dataset = p.create_dataset(name="bench", schemaArn=schema, datasetGroupArn=group,
-                               datasetType="Interactions")["datasetArn"]
+    dataset = p.create_dataset(
+        name="bench", schemaArn=schema, datasetGroupArn=group, datasetType="Interactions"
+    )["datasetArn"]
     wait(lambda: p.describe_dataset(datasetArn=dataset), "dataset")
     job = p.create_dataset_import_job(
-        jobName="bench", datasetArn=dataset, roleArn=role_arn,
-        dataSource={"dataLocation": f"s3://{BUCKET}/data/interactions.csv"})
-    wait(lambda: p.describe_dataset_import_job(
-        datasetImportJobArn=job["datasetImportJobArn"]), "datasetImportJob")
+        jobName="bench",
+        datasetArn=dataset,
+        roleArn=role_arn,
+        dataSource={"dataLocation": f"s3://{BUCKET}/data/interactions.csv"},
+    )
+    wait(
+        lambda: p.describe_dataset_import_job(datasetImportJobArn=job["datasetImportJobArn"]),
+        "datasetImportJob",
+    )
     solution = p.create_solution(
-        name="bench", datasetGroupArn=group, performAutoTraining=False,
-        recipeArn="arn:aws:personalize:::recipe/aws-user-personalization")["solutionArn"]
+        name="bench",
+        datasetGroupArn=group,
+        performAutoTraining=False,
+        recipeArn="arn:aws:personalize:::recipe/aws-user-personalization",
+    )["solutionArn"]
     version = p.create_solution_version(solutionArn=solution)["solutionVersionArn"]
     wait(lambda: p.describe_solution_version(solutionVersionArn=version), "solutionVersion")
     campaign = p.create_campaign(name="bench", solutionVersionArn=version)["campaignArn"]
     wait(lambda: p.describe_campaign(campaignArn=campaign), "campaign")
     tracker = p.create_event_tracker(name="bench", datasetGroupArn=group)
-    wait(lambda: p.describe_event_tracker(eventTrackerArn=tracker["eventTrackerArn"]),
-         "eventTracker")
+    wait(
+        lambda: p.describe_event_tracker(eventTrackerArn=tracker["eventTrackerArn"]), "eventTracker"
+    )
     users = sorted(frame.USER_ID.unique(), key=int)
-    return {"group": group, "campaign": campaign, "tracking_id": tracker["trackingId"],
-            "version": version, "role": role_arn, "users": users}
+    return {
+        "group": group,
+        "campaign": campaign,
+        "tracking_id": tracker["trackingId"],
+        "version": version,
+        "role": role_arn,
+        "users": users,
+    }
 
 
 def signed(client, operation: str, **params) -> dict:
@@ -133,9 +204,7 @@ def signed(client, operation: str, **params) -> dict:
     captured: dict = {}
 
     def capture(request, **_):
-        headers = {
-            k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()
-        }
+        headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
         captured.update(url=request.url, headers=headers, body=request.body)
 
     client.meta.events.register(f"before-send.*.{operation}", capture)
@@ -171,10 +240,12 @@ end
 """
 
 
-def lua_for(request: dict, events_tracking_id: str | None = None,
-            bodies: list[str] | None = None) -> str:
+def lua_for(
+    request: dict, events_tracking_id: str | None = None, bodies: list[str] | None = None
+) -> str:
     headers = "\n".join(
-        f'wrk.headers["{k}"] = {json.dumps(v)}' for k, v in request["headers"].items()
+        f'wrk.headers["{k}"] = {json.dumps(v)}'
+        for k, v in request["headers"].items()
         if k.lower() not in ("content-length", "host")
     )
     script = f'wrk.method = "POST"\n{headers}\nwrk.body = {json.dumps(request["body"])}\n'
@@ -192,8 +263,19 @@ def wrk(url: str, script: str, connections: int, seconds: int) -> dict:
         handle.write(script)
     threads = 1 if connections == 1 else 2
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
-         handle.name, url], capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            handle.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     os.unlink(handle.name)
 
@@ -202,14 +284,20 @@ def wrk(url: str, script: str, connections: int, seconds: int) -> dict:
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": ms("50%"), "p99": ms("99%"), "errors": int(errors.group(1)) if errors else 0,
-            "load": os.getloadavg()[0]}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": ms("50%"),
+        "p99": ms("99%"),
+        "errors": int(errors.group(1)) if errors else 0,
+        "load": os.getloadavg()[0],
+    }
 
 
 def row(label: str, result: dict) -> str:
-    return (f"| {label} | {result['rps']:.0f} | {result['p50']:.2f} | {result['p99']:.2f} "
-            f"| {result['errors']} | {result['load']:.1f} |")
+    return (
+        f"| {label} | {result['rps']:.0f} | {result['p50']:.2f} | {result['p99']:.2f} "
+        f"| {result['errors']} | {result['load']:.1f} |"
+    )
 
 
 def batch_seconds(c: dict, made: dict) -> float:
@@ -219,7 +307,9 @@ def batch_seconds(c: dict, made: dict) -> float:
     p = c["personalize"]
     started = time.perf_counter()
     arn = p.create_batch_inference_job(
-        jobName="bench", solutionVersionArn=made["version"], roleArn=made["role"],
+        jobName="bench",
+        solutionVersionArn=made["version"],
+        roleArn=made["role"],
         jobInput={"s3DataSource": {"path": f"s3://{BUCKET}/batch/input/users.json"}},
         jobOutput={"s3DataDestination": {"path": f"s3://{BUCKET}/batch/output/"}},
     )["batchInferenceJobArn"]
@@ -235,34 +325,56 @@ def measure(seconds: int, answer_cache: bool) -> dict:
         c = clients(url)
         started = time.perf_counter()
         made = setup(c)
-        print(f"setup (import + train + deploy on ml-latest-small, answer cache "
-              f"{'on' if answer_cache else 'off'}): {time.perf_counter() - started:.1f} s",
-              flush=True)
-        recommend = signed(c["personalize-runtime"], "GetRecommendations",
-                           campaignArn=made["campaign"], userId="1")
+        print(
+            f"setup (import + train + deploy on ml-latest-small, answer cache "
+            f"{'on' if answer_cache else 'off'}): {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+        recommend = signed(
+            c["personalize-runtime"], "GetRecommendations", campaignArn=made["campaign"], userId="1"
+        )
         cache = "on" if answer_cache else "off"
         rows: list[tuple[str, int, dict]] = []
         for connections in (1, 4, 8):
-            rows.append((f"GetRecommendations, user 1 replayed (answer cache {cache})",
-                         connections, wrk(recommend["url"], lua_for(recommend), connections,
-                                          seconds)))
+            rows.append(
+                (
+                    f"GetRecommendations, user 1 replayed (answer cache {cache})",
+                    connections,
+                    wrk(recommend["url"], lua_for(recommend), connections, seconds),
+                )
+            )
         out: dict = {"rows": rows, "users": made["users"]}
         if not answer_cache:
-            bodies = [json.dumps({"campaignArn": made["campaign"], "userId": u})
-                      for u in made["users"]]
+            bodies = [
+                json.dumps({"campaignArn": made["campaign"], "userId": u}) for u in made["users"]
+            ]
             script = lua_for(recommend, bodies=bodies)
             for connections in (1, 4, 8):
-                rows.append((f"GetRecommendations, the {len(bodies)} users in turn "
-                             "(answer cache off)", connections,
-                             wrk(recommend["url"], script, connections, seconds)))
+                rows.append(
+                    (
+                        f"GetRecommendations, the {len(bodies)} users in turn (answer cache off)",
+                        connections,
+                        wrk(recommend["url"], script, connections, seconds),
+                    )
+                )
             return out
         floor = signed(c["personalize"], "DescribeDatasetGroup", datasetGroupArn=made["group"])
         for connections in (1, 4, 8):
-            rows.append(("floor: DescribeDatasetGroup", connections,
-                         wrk(floor["url"], lua_for(floor), connections, seconds)))
-        events = signed(c["personalize-events"], "PutEvents", trackingId=made["tracking_id"],
-                        sessionId="s", userId="1",
-                        eventList=[{"eventType": "watch", "itemId": "1", "sentAt": 1}])
+            rows.append(
+                (
+                    "floor: DescribeDatasetGroup",
+                    connections,
+                    wrk(floor["url"], lua_for(floor), connections, seconds),
+                )
+            )
+        events = signed(
+            c["personalize-events"],
+            "PutEvents",
+            trackingId=made["tracking_id"],
+            sessionId="s",
+            userId="1",
+            eventList=[{"eventType": "watch", "itemId": "1", "sentAt": 1}],
+        )
         out["put"] = wrk(events["url"], lua_for(events, made["tracking_id"]), 8, seconds)
         out["batch"] = batch_seconds(c, made)
         return out
@@ -285,31 +397,42 @@ def main() -> int:
     for label, connections, result in cached["rows"] + uncached["rows"]:
         print(row(f"{label} | {connections}", result))
     put = cached["put"]
-    print(f"\nPutEvents, 8 connections: {put['rps']:.0f} calls/s = "
-          f"{put['rps'] * 10:.0f} events/s (p99 {put['p99']:.2f} ms, errors {put['errors']})")
+    print(
+        f"\nPutEvents, 8 connections: {put['rps']:.0f} calls/s = "
+        f"{put['rps'] * 10:.0f} events/s (p99 {put['p99']:.2f} ms, errors {put['errors']})"
+    )
 
     def pick(rows: list, prefix: str, connections: int) -> dict:
         return next(r for label, n, r in rows if label.startswith(prefix) and n == connections)
 
     one = "GetRecommendations, user 1"
     turn = "GetRecommendations, the"
-    print("\n| target | goal | replayed request (cache on) | cache off "
-          "| users in turn, cache off |")
+    print(
+        "\n| target | goal | replayed request (cache on) | cache off | users in turn, cache off |"
+    )
     print("|---|---|---|---|---|")
-    print(f"| GetRecommendations, 8 connections | ≥ {TARGETS['rps8']:.0f} req/s | "
-          f"{pick(cached['rows'], one, 8)['rps']:.0f} | {pick(uncached['rows'], one, 8)['rps']:.0f}"
-          f" | {pick(uncached['rows'], turn, 8)['rps']:.0f} |")
-    print(f"| p99 at that load | ≤ {TARGETS['p99_8_ms']} ms | "
-          f"{pick(cached['rows'], one, 8)['p99']:.2f} ms | "
-          f"{pick(uncached['rows'], one, 8)['p99']:.2f} ms | "
-          f"{pick(uncached['rows'], turn, 8)['p99']:.2f} ms |")
-    print(f"| p99, 1 connection | ≤ {TARGETS['p99_1_ms']} ms | "
-          f"{pick(cached['rows'], one, 1)['p99']:.2f} ms | "
-          f"{pick(uncached['rows'], one, 1)['p99']:.2f} ms | "
-          f"{pick(uncached['rows'], turn, 1)['p99']:.2f} ms |")
+    print(
+        f"| GetRecommendations, 8 connections | ≥ {TARGETS['rps8']:.0f} req/s | "
+        f"{pick(cached['rows'], one, 8)['rps']:.0f} | {pick(uncached['rows'], one, 8)['rps']:.0f}"
+        f" | {pick(uncached['rows'], turn, 8)['rps']:.0f} |"
+    )
+    print(
+        f"| p99 at that load | ≤ {TARGETS['p99_8_ms']} ms | "
+        f"{pick(cached['rows'], one, 8)['p99']:.2f} ms | "
+        f"{pick(uncached['rows'], one, 8)['p99']:.2f} ms | "
+        f"{pick(uncached['rows'], turn, 8)['p99']:.2f} ms |"
+    )
+    print(
+        f"| p99, 1 connection | ≤ {TARGETS['p99_1_ms']} ms | "
+        f"{pick(cached['rows'], one, 1)['p99']:.2f} ms | "
+        f"{pick(uncached['rows'], one, 1)['p99']:.2f} ms | "
+        f"{pick(uncached['rows'], turn, 1)['p99']:.2f} ms |"
+    )
     print(f"| PutEvents | ≥ {TARGETS['events']:.0f} events/s | {put['rps'] * 10:.0f} | | |")
-    print(f"| batch inference, all {len(cached['users'])} users | ≤ {TARGETS['batch_s']:.0f} s | "
-          f"{cached['batch']:.2f} s | | |")
+    print(
+        f"| batch inference, all {len(cached['users'])} users | ≤ {TARGETS['batch_s']:.0f} s | "
+        f"{cached['batch']:.2f} s | | |"
+    )
     return 0
 
 

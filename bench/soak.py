@@ -68,21 +68,50 @@ MIX: dict[str, int] = {
 }
 
 INTERACTIONS_SCHEMA = {
-    "type": "record", "name": "Interactions", "namespace": "com.amazonaws.personalize.schema",
-    "fields": [{"name": "USER_ID", "type": "string"}, {"name": "ITEM_ID", "type": "string"},
-               {"name": "EVENT_TYPE", "type": "string"},
-               {"name": "EVENT_VALUE", "type": ["null", "float"]},
-               {"name": "TIMESTAMP", "type": "long"}], "version": "1.0"}
+    "type": "record",
+    "name": "Interactions",
+    "namespace": "com.amazonaws.personalize.schema",
+    "fields": [
+        {"name": "USER_ID", "type": "string"},
+        {"name": "ITEM_ID", "type": "string"},
+        {"name": "EVENT_TYPE", "type": "string"},
+        {"name": "EVENT_VALUE", "type": ["null", "float"]},
+        {"name": "TIMESTAMP", "type": "long"},
+    ],
+    "version": "1.0",
+}
 ITEMS_SCHEMA = {
-    "type": "record", "name": "Items", "namespace": "com.amazonaws.personalize.schema",
-    "fields": [{"name": "ITEM_ID", "type": "string"},
-               {"name": "GENRES", "type": ["null", "string"], "categorical": True},
-               {"name": "YEAR", "type": ["null", "int"]}], "version": "1.0"}
-GENRES = ["Action", "Adventure", "Animation", "Children", "Comedy", "Crime", "Documentary",
-          "Drama", "Fantasy", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller"]
+    "type": "record",
+    "name": "Items",
+    "namespace": "com.amazonaws.personalize.schema",
+    "fields": [
+        {"name": "ITEM_ID", "type": "string"},
+        {"name": "GENRES", "type": ["null", "string"], "categorical": True},
+        {"name": "YEAR", "type": ["null", "int"]},
+    ],
+    "version": "1.0",
+}
+GENRES = [
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Horror",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+]
 
 
 # --- the server ---------------------------------------------------------------------------
+
 
 def _drain(stream: Any) -> None:
     for _ in stream:
@@ -91,15 +120,33 @@ def _drain(stream: Any) -> None:
 
 def start_server(log: Path, data_dir: Path | None) -> tuple[subprocess.Popen, str]:
     """personalize-local in its own process; its log goes to ``log`` (read at the end)."""
-    command = [sys.executable, "-m", "personalize_local.cli", "serve", "--port", "0",
-               "--seed", "1", "--transition-seconds", "0"]
+    command = [
+        sys.executable,
+        "-m",
+        "personalize_local.cli",
+        "serve",
+        "--port",
+        "0",
+        "--seed",
+        "1",
+        "--transition-seconds",
+        "0",
+    ]
     if data_dir is not None:
         command += ["--data-dir", str(data_dir)]
     # The shell's own settings must not change what is measured (or refuse unsigned clients).
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PERSONALIZE_LOCAL_DATA_DIR", "PERSONALIZE_LOCAL_VERIFY_SIGNATURES")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PERSONALIZE_LOCAL_DATA_DIR", "PERSONALIZE_LOCAL_VERIFY_SIGNATURES")
+    }
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=log.open("w"), text=True, cwd=REPO, env=env,
+        command,
+        stdout=subprocess.PIPE,
+        stderr=log.open("w"),
+        text=True,
+        cwd=REPO,
+        env=env,
     )
     lines = []
     for line in process.stdout if process.stdout else ():
@@ -117,7 +164,9 @@ def session_clients(url: str, retries: bool = True) -> dict[str, Any]:
     # Without retries a 5xx or a throttle is counted, not hidden; timeouts turn a hang into one.
     config = Config(
         retries={"total_max_attempts": 3 if retries else 1, "mode": "standard"},
-        connect_timeout=10, read_timeout=120, max_pool_connections=2,
+        connect_timeout=10,
+        read_timeout=120,
+        max_pool_connections=2,
     )
     session = boto3.Session(
         aws_access_key_id="soak", aws_secret_access_key="soak", region_name="us-east-1"
@@ -154,18 +203,36 @@ def wait_gone(describe: Callable[[], Any], timeout: float = 30.0) -> None:
 
 
 def bucket_and_role(c: dict[str, Any]) -> str:
-    policy = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "personalize.amazonaws.com"},
-        "Action": ["s3:GetObject", "s3:ListBucket", "s3:PutObject"],
-        "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]}]}
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "personalize.amazonaws.com"},
+                "Action": ["s3:GetObject", "s3:ListBucket", "s3:PutObject"],
+                "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+            }
+        ],
+    }
     c["s3"].create_bucket(Bucket=BUCKET)
     c["s3"].put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
-        "Service": "personalize.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "personalize.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
     role = c["iam"].create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(trust))
     statement = {k: v for k, v in policy["Statement"][0].items() if k != "Principal"}
-    c["iam"].put_role_policy(RoleName=ROLE, PolicyName="s3", PolicyDocument=json.dumps(
-        {**policy, "Statement": [statement]}))
+    c["iam"].put_role_policy(
+        RoleName=ROLE,
+        PolicyName="s3",
+        PolicyDocument=json.dumps({**policy, "Statement": [statement]}),
+    )
     return role["Role"]["Arn"]
 
 
@@ -173,64 +240,102 @@ def setup(c: dict[str, Any]) -> dict[str, Any]:
     """The trained, deployed state the clients use; returns what they need to know."""
     ratings = pd.read_csv(DATA / "ml-latest-small" / "ratings.csv")
     movies = pd.read_csv(DATA / "ml-latest-small" / "movies.csv")
-    interactions = pd.DataFrame({
-        "USER_ID": ratings.userId.astype(str), "ITEM_ID": ratings.movieId.astype(str),
-        "EVENT_TYPE": "watch", "EVENT_VALUE": ratings.rating, "TIMESTAMP": ratings.timestamp,
-    })
+    interactions = pd.DataFrame(
+        {
+            "USER_ID": ratings.userId.astype(str),
+            "ITEM_ID": ratings.movieId.astype(str),
+            "EVENT_TYPE": "watch",
+            "EVENT_VALUE": ratings.rating,
+            "TIMESTAMP": ratings.timestamp,
+        }
+    )
     year = pd.to_numeric(movies.title.str.extract(r"\((\d{4})\)\s*$")[0], errors="coerce")
-    items = pd.DataFrame({"ITEM_ID": movies.movieId.astype(str),
-                          "GENRES": movies.genres.where(movies.genres != "(no genres listed)"),
-                          "YEAR": year.astype("Int64")})
+    items = pd.DataFrame(
+        {
+            "ITEM_ID": movies.movieId.astype(str),
+            "GENRES": movies.genres.where(movies.genres != "(no genres listed)"),
+            "YEAR": year.astype("Int64"),
+        }
+    )
     role = bucket_and_role(c)
     p = c["personalize"]
     group = p.create_dataset_group(name="soak")["datasetGroupArn"]
     wait(lambda: p.describe_dataset_group(datasetGroupArn=group), "datasetGroup")
     jobs = []
-    for kind, body, frame in (("Interactions", INTERACTIONS_SCHEMA, interactions),
-                              ("Items", ITEMS_SCHEMA, items)):
+    for kind, body, frame in (
+        ("Interactions", INTERACTIONS_SCHEMA, interactions),
+        ("Items", ITEMS_SCHEMA, items),
+    ):
         key = f"data/{kind.lower()}.csv"
         c["s3"].put_object(Bucket=BUCKET, Key=key, Body=frame.to_csv(index=False).encode())
         schema = p.create_schema(name=f"soak-{kind.lower()}", schema=json.dumps(body))
-        dataset = p.create_dataset(name=f"soak-{kind.lower()}", schemaArn=schema["schemaArn"],
-                                   datasetGroupArn=group, datasetType=kind)["datasetArn"]
+        dataset = p.create_dataset(
+            name=f"soak-{kind.lower()}",
+            schemaArn=schema["schemaArn"],
+            datasetGroupArn=group,
+            datasetType=kind,
+        )["datasetArn"]
         wait(lambda dataset=dataset: p.describe_dataset(datasetArn=dataset), "dataset")
-        jobs.append(p.create_dataset_import_job(
-            jobName=f"soak-{kind.lower()}", datasetArn=dataset, roleArn=role,
-            dataSource={"dataLocation": f"s3://{BUCKET}/{key}"})["datasetImportJobArn"])
+        jobs.append(
+            p.create_dataset_import_job(
+                jobName=f"soak-{kind.lower()}",
+                datasetArn=dataset,
+                roleArn=role,
+                dataSource={"dataLocation": f"s3://{BUCKET}/{key}"},
+            )["datasetImportJobArn"]
+        )
     for job in jobs:
-        wait(lambda job=job: p.describe_dataset_import_job(datasetImportJobArn=job),
-             "datasetImportJob")
+        wait(
+            lambda job=job: p.describe_dataset_import_job(datasetImportJobArn=job),
+            "datasetImportJob",
+        )
     versions = {}
-    for name, recipe in (("up", "aws-user-personalization"), ("sims", "aws-sims"),
-                         ("ranking", "aws-personalized-ranking")):
-        solution = p.create_solution(name=f"soak-{name}", datasetGroupArn=group,
-                                     recipeArn=RECIPE.format(recipe),
-                                     performAutoTraining=False)["solutionArn"]
+    for name, recipe in (
+        ("up", "aws-user-personalization"),
+        ("sims", "aws-sims"),
+        ("ranking", "aws-personalized-ranking"),
+    ):
+        solution = p.create_solution(
+            name=f"soak-{name}",
+            datasetGroupArn=group,
+            recipeArn=RECIPE.format(recipe),
+            performAutoTraining=False,
+        )["solutionArn"]
         versions[name] = p.create_solution_version(solutionArn=solution)["solutionVersionArn"]
     campaigns = {}
     for name, version in versions.items():
-        wait(lambda version=version: p.describe_solution_version(solutionVersionArn=version),
-             "solutionVersion", timeout=900)
-        campaigns[name] = p.create_campaign(name=f"soak-{name}",
-                                            solutionVersionArn=version)["campaignArn"]
+        wait(
+            lambda version=version: p.describe_solution_version(solutionVersionArn=version),
+            "solutionVersion",
+            timeout=900,
+        )
+        campaigns[name] = p.create_campaign(name=f"soak-{name}", solutionVersionArn=version)[
+            "campaignArn"
+        ]
     for arn in campaigns.values():
         wait(lambda arn=arn: p.describe_campaign(campaignArn=arn), "campaign")
     tracker = p.create_event_tracker(name="soak", datasetGroupArn=group)
-    wait(lambda: p.describe_event_tracker(eventTrackerArn=tracker["eventTrackerArn"]),
-         "eventTracker")
+    wait(
+        lambda: p.describe_event_tracker(eventTrackerArn=tracker["eventTrackerArn"]), "eventTracker"
+    )
     filters = {}
     for name, expression in (
         ("unseen", 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("watch")'),
         ("genre", "INCLUDE ItemID WHERE Items.GENRES IN ($GENRES)"),
     ):
-        arn = p.create_filter(name=f"soak-{name}", datasetGroupArn=group,
-                              filterExpression=expression)["filterArn"]
+        arn = p.create_filter(
+            name=f"soak-{name}", datasetGroupArn=group, filterExpression=expression
+        )["filterArn"]
         wait(lambda arn=arn: p.describe_filter(filterArn=arn), "filter")
         filters[name] = arn
     popular = interactions.ITEM_ID.value_counts()
     return {
-        "group": group, "campaigns": campaigns, "versions": versions, "filters": filters,
-        "tracking_id": tracker["trackingId"], "event_tracker": tracker["eventTrackerArn"],
+        "group": group,
+        "campaigns": campaigns,
+        "versions": versions,
+        "filters": filters,
+        "tracking_id": tracker["trackingId"],
+        "event_tracker": tracker["eventTrackerArn"],
         "users": sorted(interactions.USER_ID.unique(), key=int),
         # Events and rankings draw from the 2,000 most watched movies, as real traffic would.
         "items": popular.index[:2000].tolist(),
@@ -238,6 +343,7 @@ def setup(c: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- the clients --------------------------------------------------------------------------
+
 
 class Client:
     """One client process's loop: a weighted mix of calls, each timed."""
@@ -248,7 +354,10 @@ class Client:
         self.rng = random.Random(seed)
         c = session_clients(url, retries=False)
         self.p, self.runtime, self.events = (
-            c["personalize"], c["personalize-runtime"], c["personalize-events"])
+            c["personalize"],
+            c["personalize-runtime"],
+            c["personalize-events"],
+        )
         self.new_users: list[str] = []
         self.clock = int(time.time())
         self.filters_made = 0
@@ -272,30 +381,41 @@ class Client:
         return self.rng.choice(self.plan["users"])
 
     def recommend(self) -> None:
-        self.runtime.get_recommendations(campaignArn=self.plan["campaigns"]["up"],
-                                         userId=self.user(), numResults=25)
+        self.runtime.get_recommendations(
+            campaignArn=self.plan["campaigns"]["up"], userId=self.user(), numResults=25
+        )
 
     def recommend_filtered(self) -> None:
         if self.rng.random() < 0.5:
             self.runtime.get_recommendations(
-                campaignArn=self.plan["campaigns"]["up"], userId=self.user(), numResults=25,
-                filterArn=self.plan["filters"]["unseen"])
+                campaignArn=self.plan["campaigns"]["up"],
+                userId=self.user(),
+                numResults=25,
+                filterArn=self.plan["filters"]["unseen"],
+            )
         else:
             genres = self.rng.sample(GENRES, 2)
             self.runtime.get_recommendations(
-                campaignArn=self.plan["campaigns"]["up"], userId=self.user(), numResults=25,
+                campaignArn=self.plan["campaigns"]["up"],
+                userId=self.user(),
+                numResults=25,
                 filterArn=self.plan["filters"]["genre"],
-                filterValues={"GENRES": ",".join(f'"{g}"' for g in genres)})
+                filterValues={"GENRES": ",".join(f'"{g}"' for g in genres)},
+            )
 
     def similar(self) -> None:
-        self.runtime.get_recommendations(campaignArn=self.plan["campaigns"]["sims"],
-                                         itemId=self.rng.choice(self.plan["items"]),
-                                         numResults=25)
+        self.runtime.get_recommendations(
+            campaignArn=self.plan["campaigns"]["sims"],
+            itemId=self.rng.choice(self.plan["items"]),
+            numResults=25,
+        )
 
     def rank(self) -> None:
         self.runtime.get_personalized_ranking(
-            campaignArn=self.plan["campaigns"]["ranking"], userId=self.user(),
-            inputList=self.rng.sample(self.plan["items"], 25))
+            campaignArn=self.plan["campaigns"]["ranking"],
+            userId=self.user(),
+            inputList=self.rng.sample(self.plan["items"], 25),
+        )
 
     def put_events(self) -> None:
         if self.rng.random() < 0.2:
@@ -306,13 +426,21 @@ class Client:
         events = []
         for _ in range(self.rng.randint(1, 5)):
             self.clock += self.rng.randint(1, 30)
-            event = {"eventType": "watch", "itemId": self.rng.choice(self.plan["items"]),
-                     "eventValue": float(self.rng.randint(1, 5)), "sentAt": self.clock}
+            event = {
+                "eventType": "watch",
+                "itemId": self.rng.choice(self.plan["items"]),
+                "eventValue": float(self.rng.randint(1, 5)),
+                "sentAt": self.clock,
+            }
             if self.rng.random() < 0.5:
                 event["eventId"] = str(uuid.uuid4())
             events.append(event)
-        self.events.put_events(trackingId=self.plan["tracking_id"], userId=user,
-                               sessionId=f"session-{user}", eventList=events)
+        self.events.put_events(
+            trackingId=self.plan["tracking_id"],
+            userId=user,
+            sessionId=f"session-{user}",
+            eventList=events,
+        )
         self.events_sent += len(events)
 
     def control(self) -> None:
@@ -335,13 +463,15 @@ class Client:
     def filter_round_trip(self) -> None:
         self.filters_made += 1
         arn = self.p.create_filter(
-            name=f"soak-{self.index}-{self.filters_made}", datasetGroupArn=self.plan["group"],
+            name=f"soak-{self.index}-{self.filters_made}",
+            datasetGroupArn=self.plan["group"],
             filterExpression=f"EXCLUDE ItemID WHERE Items.YEAR < {1930 + self.filters_made % 80}",
         )["filterArn"]
         wait(lambda: self.p.describe_filter(filterArn=arn), "filter", timeout=30)
         # A fresh filter is compiled on first use: this exercises the serving caches' bounds.
-        self.runtime.get_recommendations(campaignArn=self.plan["campaigns"]["up"],
-                                         userId=self.user(), filterArn=arn)
+        self.runtime.get_recommendations(
+            campaignArn=self.plan["campaigns"]["up"], userId=self.user(), filterArn=arn
+        )
         self.p.delete_filter(filterArn=arn)
         wait_gone(lambda: self.p.describe_filter(filterArn=arn))
 
@@ -361,20 +491,41 @@ class Client:
                     messages.append(f"{name}: {error}")
                 continue
             latencies[name].append((time.perf_counter() - started) * 1000.0)
-        return {"latencies": latencies, "errors": errors, "messages": messages,
-                "events": self.events_sent}
+        return {
+            "latencies": latencies,
+            "errors": errors,
+            "messages": messages,
+            "events": self.events_sent,
+        }
 
 
-def client_main(index: int, url: str, plan: dict[str, Any], mix: dict[str, int], ready: Any,
-                go: Any, start: Any, seconds: float, results: Any) -> None:
+def client_main(
+    index: int,
+    url: str,
+    plan: dict[str, Any],
+    mix: dict[str, int],
+    ready: Any,
+    go: Any,
+    start: Any,
+    seconds: float,
+    results: Any,
+) -> None:
     MIX.update(mix)  # a spawned process starts from the module's defaults
     try:
         client = Client(index, url, plan, seed=1000 + index)
     except Exception as error:  # reported as this client's only result
         ready.put(index)
-        results.put((index, {"latencies": {n: [] for n in MIX}, "errors": {n: 0 for n in MIX},
-                             "messages": [f"client {index} did not start: {error}"],
-                             "events": 0}))
+        results.put(
+            (
+                index,
+                {
+                    "latencies": {n: [] for n in MIX},
+                    "errors": {n: 0 for n in MIX},
+                    "messages": [f"client {index} did not start: {error}"],
+                    "events": 0,
+                },
+            )
+        )
         return
     ready.put(index)
     go.wait()
@@ -382,6 +533,7 @@ def client_main(index: int, url: str, plan: dict[str, Any], mix: dict[str, int],
 
 
 # --- measuring and reporting --------------------------------------------------------------
+
 
 def slope_mb_per_min(samples: list[tuple[float, float]], since: float) -> float:
     """Least-squares slope of RSS (MB) against time (minutes) over the samples after ``since``."""
@@ -401,12 +553,22 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=600.0, help="seconds of load")
     parser.add_argument("--clients", type=int, default=8, help="client processes")
     parser.add_argument("--sample-seconds", type=float, default=2.0, help="RSS sampling period")
-    parser.add_argument("--warmup", type=float, default=None,
-                        help="seconds counted as warm-up (default 10%% of --duration, 5–60 s)")
-    parser.add_argument("--no-events", action="store_true",
-                        help="leave PutEvents out: without stored events, RSS should level off")
-    parser.add_argument("--durable", action="store_true",
-                        help="serve with --data-dir (a fresh temporary one): the journal's cost")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=None,
+        help="seconds counted as warm-up (default 10%% of --duration, 5–60 s)",
+    )
+    parser.add_argument(
+        "--no-events",
+        action="store_true",
+        help="leave PutEvents out: without stored events, RSS should level off",
+    )
+    parser.add_argument(
+        "--durable",
+        action="store_true",
+        help="serve with --data-dir (a fresh temporary one): the journal's cost",
+    )
     args = parser.parse_args()
     if args.no_events:
         MIX["PutEvents"] = 0
@@ -421,24 +583,34 @@ def main() -> int:
     try:
         began = time.perf_counter()
         plan = setup(session_clients(url))
-        print(f"setup (2 imports, 3 trainings, 3 campaigns on ml-latest-small): "
-              f"{time.perf_counter() - began:.1f} s; {args.clients} clients for "
-              f"{args.duration:.0f} s", file=sys.stderr)
+        print(
+            f"setup (2 imports, 3 trainings, 3 campaigns on ml-latest-small): "
+            f"{time.perf_counter() - began:.1f} s; {args.clients} clients for "
+            f"{args.duration:.0f} s",
+            file=sys.stderr,
+        )
 
         spawn = mp.get_context("spawn")  # clean client processes, as separate programs are
         ready, results, go = spawn.Queue(), spawn.Queue(), spawn.Event()
         start = spawn.Value("d", 0.0)
-        workers = [spawn.Process(target=client_main, args=(
-            i, url, plan, dict(MIX), ready, go, start, args.duration, results))
-            for i in range(args.clients)]
+        workers = [
+            spawn.Process(
+                target=client_main,
+                args=(i, url, plan, dict(MIX), ready, go, start, args.duration, results),
+            )
+            for i in range(args.clients)
+        ]
         for worker in workers:
             worker.start()
         for _ in workers:
             ready.get(timeout=120)
 
         cpu_before = sum(process.cpu_times()[:2])
-        before = {"rss": process.memory_info().rss, "threads": process.num_threads(),
-                  "fds": process.num_fds() if hasattr(process, "num_fds") else -1}
+        before = {
+            "rss": process.memory_info().rss,
+            "threads": process.num_threads(),
+            "fds": process.num_fds() if hasattr(process, "num_fds") else -1,
+        }
         start.value = time.time()
         go.set()
         samples: list[tuple[float, float]] = [(0.0, float(before["rss"]))]
@@ -463,8 +635,11 @@ def main() -> int:
             worker.join(timeout=30)
         wall = time.time() - start.value
         cpu = sum(process.cpu_times()[:2]) - cpu_before
-        after = {"rss": process.memory_info().rss, "threads": process.num_threads(),
-                 "fds": process.num_fds() if hasattr(process, "num_fds") else -1}
+        after = {
+            "rss": process.memory_info().rss,
+            "threads": process.num_threads(),
+            "fds": process.num_fds() if hasattr(process, "num_fds") else -1,
+        }
         load = os.getloadavg()
     finally:
         server.terminate()
@@ -473,9 +648,11 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
 
-    print(f"\n{args.clients} clients, {args.duration:.0f} s, load average at the end "
-          f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / 15 min), "
-          f"{os.cpu_count()} cores; server CPU {cpu / wall * 100:.0f}% of one core\n")
+    print(
+        f"\n{args.clients} clients, {args.duration:.0f} s, load average at the end "
+        f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / 15 min), "
+        f"{os.cpu_count()} cores; server CPU {cpu / wall * 100:.0f}% of one core\n"
+    )
     print("| operation | count | errors | req/s | p50 ms | p99 ms |")
     print("|---|---|---|---|---|---|")
     total, total_errors = 0, 0
@@ -484,9 +661,11 @@ def main() -> int:
         errors = sum(r["errors"][name] for r in finished.values())
         total += len(times)
         total_errors += errors
-        p50, p99 = (np.percentile(times, [50, 99]) if len(times) else (float("nan"),) * 2)
-        print(f"| {name} | {len(times)} | {errors} | {len(times) / args.duration:.1f} "
-              f"| {p50:.1f} | {p99:.1f} |")
+        p50, p99 = np.percentile(times, [50, 99]) if len(times) else (float("nan"),) * 2
+        print(
+            f"| {name} | {len(times)} | {errors} | {len(times) / args.duration:.1f} "
+            f"| {p50:.1f} | {p99:.1f} |"
+        )
     print(f"| **all** | {total} | {total_errors} | {total / args.duration:.1f} | | |")
 
     events = sum(r["events"] for r in finished.values())
@@ -500,10 +679,12 @@ def main() -> int:
     print(f"| peak | {peak / MB:.1f} |")
     print(f"| end | {samples[-1][1] / MB:.1f} |")
     print(f"| slope over the second half | {slope:+.2f} MB/min |")
-    print(f"\n{events} events recorded ({per_min:.0f}/min): the second half's slope is "
-          f"{slope * MB / per_min if per_min else float('nan'):.0f} bytes per recorded event; "
-          f"threads {before['threads']} → {after['threads']}, open files "
-          f"{before['fds']} → {after['fds']}; {len(samples)} RSS samples.")
+    print(
+        f"\n{events} events recorded ({per_min:.0f}/min): the second half's slope is "
+        f"{slope * MB / per_min if per_min else float('nan'):.0f} bytes per recorded event; "
+        f"threads {before['threads']} → {after['threads']}, open files "
+        f"{before['fds']} → {after['fds']}; {len(samples)} RSS samples."
+    )
 
     if data_dir is not None:
         size = sum(f.stat().st_size for f in data_dir.rglob("*") if f.is_file())

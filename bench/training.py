@@ -34,17 +34,23 @@ sys.path.insert(0, str(REPO / "bench"))
 # Real service times for comparison (metrics-and-anchors.md §7.1).
 REAL_TIMES = [
     ("HRNN solution version, ml-100k 4–5 stars", "46–58 min"),
-    ("User-Personalization, ml-latest-small POC (notebook estimate)", "≈ 90 min (SIMS, "
-     "ranking ≈ 35 min)"),
+    (
+        "User-Personalization, ml-latest-small POC (notebook estimate)",
+        "≈ 90 min (SIMS, ranking ≈ 35 min)",
+    ),
     ("4 solution versions in parallel, ML-1M warm half", "37–43 min"),
     ("User-Personalization, MovieLens 25M (CheatSheet)", "≈ 6 h (53.9 billed hours)"),
 ]
 
 
 # ------------------------------------------------------------------------ synthetic data
-def synthetic_frame(n_users: int = 162_541, n_items: int = 62_423,
-                    n_events: int = 25_000_095, seed: int = 0, topics: int = 100,
-                    ) -> pd.DataFrame:
+def synthetic_frame(
+    n_users: int = 162_541,
+    n_items: int = 62_423,
+    n_events: int = 25_000_095,
+    seed: int = 0,
+    topics: int = 100,
+) -> pd.DataFrame:
     """A seeded ml-25m-sized interaction log with realistic structure.
 
     * item popularity follows a power law (weight ∝ 1 / (rank + 10)^1.1, ids shuffled);
@@ -68,8 +74,9 @@ def synthetic_frame(n_users: int = 162_541, n_items: int = 62_423,
     return frame
 
 
-def _draw_log(n_users: int, n_items: int, n_events: int, seed: int, topics: int,
-              factor: float) -> pd.DataFrame:
+def _draw_log(
+    n_users: int, n_items: int, n_events: int, seed: int, topics: int, factor: float
+) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     weight = 1.0 / (np.arange(n_items) + 10.0) ** 1.1
     weight = weight[rng.permutation(n_items)]
@@ -91,20 +98,21 @@ def _draw_log(n_users: int, n_items: int, n_events: int, seed: int, topics: int,
     n_sessions = int(session[-1]) + 1
     prefs = rng.choice(topics, size=(n_users, 5), p=mass[:topics] / mass[:topics].sum())
     s_user = user[new_session]
-    s_topic = np.where(rng.random(n_sessions) < 0.7,
-                       prefs[s_user, rng.integers(5, size=n_sessions)], topics)
+    s_topic = np.where(
+        rng.random(n_sessions) < 0.7, prefs[s_user, rng.integers(5, size=n_sessions)], topics
+    )
     topic = s_topic[session]
     draw = start[topic] + rng.random(total) * mass[topic]
     slot = np.clip(np.searchsorted(cum, draw, side="right") - 1, 0, n_items - 1)
     item = by_topic[slot].astype(np.int32)
 
     first = rng.integers(1_300_000_000, 1_450_000_000, size=n_users)
-    gaps = np.where(new_session, rng.exponential(3 * 86400, total),
-                    rng.integers(30, 300, total)).astype(np.int64)
+    gaps = np.where(
+        new_session, rng.exponential(3 * 86400, total), rng.integers(30, 300, total)
+    ).astype(np.int64)
     gaps[pos == 0] = 0
     csum = np.cumsum(gaps)
-    ts = np.repeat(first, lengths) + csum - np.repeat(csum[np.cumsum(lengths) - lengths],
-                                                      lengths)
+    ts = np.repeat(first, lengths) + csum - np.repeat(csum[np.cumsum(lengths) - lengths], lengths)
 
     key = user.astype(np.int64) * n_items + item
     _, keep = np.unique(key, return_index=True)
@@ -132,8 +140,9 @@ def load(dataset: str):
     if dataset.startswith("synthetic"):
         n = int(dataset.split(":")[1]) if ":" in dataset else 25_000_095
         scale = n / 25_000_095
-        frame = synthetic_frame(max(1000, int(162_541 * scale)),
-                                max(500, int(62_423 * scale ** 0.5)), n)
+        frame = synthetic_frame(
+            max(1000, int(162_541 * scale)), max(500, int(62_423 * scale**0.5)), n
+        )
         return InteractionData.from_frames(frame)
     raise ValueError(dataset)
 
@@ -150,21 +159,36 @@ def child(dataset: str, recipe: str) -> dict:
     t2 = time.perf_counter()
     model = train(recipe, data, {}, {}, seed=0)
     t3 = time.perf_counter()
-    path = "ALS" if getattr(model, "als", None) is not None else (
-        "EASE" if getattr(model, "ease_b", None) is not None else "-")
+    path = (
+        "ALS"
+        if getattr(model, "als", None) is not None
+        else ("EASE" if getattr(model, "ease_b", None) is not None else "-")
+    )
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return {"load": t1 - t0, "metrics": t2 - t1, "train": t3 - t2,
-            "cpu": usage.ru_utime + usage.ru_stime, "load_avg": os.getloadavg()[0],
-            "rss_gb": usage.ru_maxrss / 1024 ** 2,
-            "interactions": len(data), "users": data.n_users, "items": data.n_items,
-            "path": path, "ndcg10": metrics.get("normalized_discounted_cumulative_gain_at_10",
-                                                float("nan"))}
+    return {
+        "load": t1 - t0,
+        "metrics": t2 - t1,
+        "train": t3 - t2,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "load_avg": os.getloadavg()[0],
+        "rss_gb": usage.ru_maxrss / 1024**2,
+        "interactions": len(data),
+        "users": data.n_users,
+        "items": data.n_items,
+        "path": path,
+        "ndcg10": metrics.get("normalized_discounted_cumulative_gain_at_10", float("nan")),
+    }
 
 
 def measure(dataset: str, recipe: str) -> dict:
     env = dict(os.environ, PYTHONWARNINGS="ignore")
-    out = subprocess.run([sys.executable, __file__, "--child", dataset, recipe],
-                         capture_output=True, text=True, env=env, check=False)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", dataset, recipe],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"{dataset}/{recipe} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -174,38 +198,53 @@ def row(dataset: str, recipe: str) -> str:
     r = measure(dataset, recipe)
     total = r["metrics"] + r["train"]
     ndcg = "—" if np.isnan(r["ndcg10"]) else f"{r['ndcg10']:.4f}"
-    return (f"| {dataset} | {recipe} | {r['interactions']:,} | {r['items']:,} | {r['path']} | "
-            f"{r['load']:.1f} | {r['metrics']:.2f} | {r['train']:.2f} | **{total:.2f}** | "
-            f"{r['cpu']:.0f} | {r['rss_gb']:.2f} | {r['load_avg']:.1f} | {ndcg} |")
+    return (
+        f"| {dataset} | {recipe} | {r['interactions']:,} | {r['items']:,} | {r['path']} | "
+        f"{r['load']:.1f} | {r['metrics']:.2f} | {r['train']:.2f} | **{total:.2f}** | "
+        f"{r['cpu']:.0f} | {r['rss_gb']:.2f} | {r['load_avg']:.1f} | {ndcg} |"
+    )
 
 
-HEADER = ("| Data | Recipe | Interactions | Items | B | load s | metrics s | train s | "
-          "**version s** | CPU s (whole child) | peak RSS GB | load avg | N@10 |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+HEADER = (
+    "| Data | Recipe | Interactions | Items | B | load s | metrics s | train s | "
+    "**version s** | CPU s (whole child) | peak RSS GB | load avg | N@10 |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large", action="store_true", help="add the synthetic 25M run")
     parser.add_argument("--large-only", action="store_true", help="only the synthetic run")
-    parser.add_argument("--events", type=int, default=25_000_095,
-                        help="size of the synthetic set (default 25,000,095)")
-    parser.add_argument("--child", nargs=2, metavar=("DATASET", "RECIPE"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--events",
+        type=int,
+        default=25_000_095,
+        help="size of the synthetic set (default 25,000,095)",
+    )
+    parser.add_argument("--child", nargs=2, metavar=("DATASET", "RECIPE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(*args.child)))
         return
     print("## Training time (bench/training.py)\n")
-    print("One solution version = GetSolutionMetrics (fit on 90% of users + scoring) + the "
-          "served model (fit on all data). Each row is a fresh process; peak RSS and CPU "
-          "seconds include loading (or generating) the data; the 1-minute load average at the "
-          "end of the row shows how busy the 2 cores were.\n")
+    print(
+        "One solution version = GetSolutionMetrics (fit on 90% of users + scoring) + the "
+        "served model (fit on all data). Each row is a fresh process; peak RSS and CPU "
+        "seconds include loading (or generating) the data; the 1-minute load average at the "
+        "end of the row shows how busy the 2 cores were.\n"
+    )
     print(HEADER)
     if not args.large_only:
         for dataset in ("ml-100k", "poc", "ml-latest-small"):
-            for recipe in ("aws-user-personalization", "aws-personalized-ranking", "aws-sims",
-                           "aws-similar-items", "aws-popularity-count", "aws-item-affinity"):
+            for recipe in (
+                "aws-user-personalization",
+                "aws-personalized-ranking",
+                "aws-sims",
+                "aws-similar-items",
+                "aws-popularity-count",
+                "aws-item-affinity",
+            ):
                 print(row(dataset, recipe), flush=True)
     if args.large or args.large_only:
         print(row(f"synthetic:{args.events}", "aws-user-personalization"), flush=True)

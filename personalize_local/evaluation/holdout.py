@@ -47,8 +47,9 @@ def rng_for(seed: int, purpose: str) -> np.random.Generator:
     return np.random.default_rng([int(seed) & 0xFFFFFFFFFFFF, tag])
 
 
-def choose_test_users(data: InteractionData, seed: int, fraction: float = 0.1,
-                      min_events: int = 2) -> np.ndarray:
+def choose_test_users(
+    data: InteractionData, seed: int, fraction: float = 0.1, min_events: int = 2
+) -> np.ndarray:
     """A seeded ``fraction`` of the users (at least one), among users with ≥ ``min_events``.
 
     The count is ``round(fraction × users with interactions)``; only users with an input and a
@@ -64,8 +65,9 @@ def choose_test_users(data: InteractionData, seed: int, fraction: float = 0.1,
     return np.sort(picked)
 
 
-def split_history(items: np.ndarray, mode: str = LAST,
-                  fraction: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+def split_history(
+    items: np.ndarray, mode: str = LAST, fraction: float = 0.9
+) -> tuple[np.ndarray, np.ndarray]:
     """(input, truth) of one chronological history.
 
     ``last``: the final interaction is the truth. ``fraction``: interactions whose rank / n
@@ -100,8 +102,9 @@ def dedupe_first(data: InteractionData) -> InteractionData:
     return data.subset(mask)
 
 
-def hold_out_users(data: InteractionData, seed: int, mode: str = LAST,
-                   fraction: float = 0.1) -> UserHoldout:
+def hold_out_users(
+    data: InteractionData, seed: int, mode: str = LAST, fraction: float = 0.1
+) -> UserHoldout:
     """Split ``data`` into training users and test users' (input, truth) histories."""
     test = choose_test_users(data, seed, fraction)
     is_test = np.zeros(data.n_users, bool)
@@ -110,16 +113,17 @@ def hold_out_users(data: InteractionData, seed: int, mode: str = LAST,
     items, weights = data.item_idx[order], data.weight[order]
     inputs, truths, input_weights = [], [], []
     for u in test:
-        inp, truth = split_history(items[indptr[u]:indptr[u + 1]], mode)
+        inp, truth = split_history(items[indptr[u] : indptr[u + 1]], mode)
         inputs.append(inp.astype(np.int64))
         truths.append(truth.astype(np.int64))
-        input_weights.append(weights[indptr[u]:indptr[u] + len(inp)])
-    return UserHoldout(data.subset(~is_test[data.user_idx]), test, inputs, truths,
-                       input_weights)
+        input_weights.append(weights[indptr[u] : indptr[u] + len(inp)])
+    return UserHoldout(data.subset(~is_test[data.user_idx]), test, inputs, truths, input_weights)
 
 
-def split_per_user(data: InteractionData, train_fraction: float = 0.8,
-                   ) -> tuple[InteractionData, InteractionData]:
+def split_per_user(
+    data: InteractionData,
+    train_fraction: float = 0.8,
+) -> tuple[InteractionData, InteractionData]:
     """USER_SEGMENTATION split: each user's oldest 80% train, the newest 20% test."""
     order, indptr = user_sequences(data)
     lengths = np.diff(indptr)

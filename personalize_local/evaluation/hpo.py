@@ -76,8 +76,10 @@ def _ranges(hpo_config: Mapping, prep: Prepared) -> list[tuple[str, str, Any]]:
                 kind = "integer" if typ == "int" else "continuous"
                 out.append((name, kind, (f.metadata["lo"], f.metadata["hi"], "Auto")))
         return out
-    for kind, key in (("integer", "integerHyperParameterRanges"),
-                      ("continuous", "continuousHyperParameterRanges")):
+    for kind, key in (
+        ("integer", "integerHyperParameterRanges"),
+        ("continuous", "continuousHyperParameterRanges"),
+    ):
         for r in ranges.get(key) or []:
             name = r["name"]
             if name not in fields:
@@ -110,12 +112,14 @@ def _validation_metrics(prep: Prepared, seed: int) -> dict[str, float]:
     """Metrics of ``prep`` on the validation users (never the reported test users)."""
     if prep.spec.family == USER_SEGMENTATION:
         # Segmentation holds out interactions, not users: validate on the 80% part only.
-        inner = Prepared(prep.spec, prep.config, prep.selection,
-                         _drop_latest(prep.data), prep.solution_config)
+        inner = Prepared(
+            prep.spec, prep.config, prep.selection, _drop_latest(prep.data), prep.solution_config
+        )
         return segmentation_metrics(inner, seed)
     outer = user_split(prep, seed)
-    inner = hold_out_users(outer.train, int(rng_for(seed, "validate").integers(2**31)),
-                           default_holdout(prep))
+    inner = hold_out_users(
+        outer.train, int(rng_for(seed, "validate").integers(2**31)), default_holdout(prep)
+    )
     return evaluate_split(prep, inner, seed, prep.data.n_items)
 
 
@@ -124,11 +128,16 @@ def _drop_latest(data: InteractionData) -> InteractionData:
     return split_per_user(data)[0]
 
 
-def tune(recipe: str, data: InteractionData, hpo_config: Mapping | None,
-         objective: Mapping | None, base_hyperparameters: Mapping[str, str] | None,
-         feature_params: Mapping[str, str] | None, seed: int,
-         solution_config: Mapping | None = None,
-         ) -> tuple[dict[str, str], list[Trial]]:
+def tune(
+    recipe: str,
+    data: InteractionData,
+    hpo_config: Mapping | None,
+    objective: Mapping | None,
+    base_hyperparameters: Mapping[str, str] | None,
+    feature_params: Mapping[str, str] | None,
+    seed: int,
+    solution_config: Mapping | None = None,
+) -> tuple[dict[str, str], list[Trial]]:
     """Random-search the hyperparameters; returns (best hyperparameters, all trials).
 
     Parameters

@@ -50,8 +50,7 @@ def _discounts(k: int) -> np.ndarray:
 RELEVANT, RETRIEVED = "relevant", "retrieved"
 
 
-def ndcg_at_k(hits: np.ndarray, n_relevant: np.ndarray, k: int,
-              ideal: str = RELEVANT) -> float:
+def ndcg_at_k(hits: np.ndarray, n_relevant: np.ndarray, k: int, ideal: str = RELEVANT) -> float:
     """NDCG@k = DCG@k / IDCG@k, averaged over users (0 for a user without a hit or with R = 0).
 
     DCG@k = Σ_{i=1..k} rel_i / log2(1 + i). The ideal list is, with ``ideal``:
@@ -118,8 +117,9 @@ def coverage(ranked: np.ndarray, n_catalogue: int) -> float:
     return float(len(items) / n_catalogue)
 
 
-def hits_and_recall_at_fraction(ranked_users: np.ndarray,
-                                truth_users: Sequence[np.ndarray]) -> tuple[float, float]:
+def hits_and_recall_at_fraction(
+    ranked_users: np.ndarray, truth_users: Sequence[np.ndarray]
+) -> tuple[float, float]:
     """USER_SEGMENTATION metrics for one cut-off K (e.g. the top 1% of users).
 
     ``ranked_users[q]`` is query ``q``'s top-K users; ``truth_users[q]`` the users that

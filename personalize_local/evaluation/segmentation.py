@@ -47,18 +47,21 @@ def segmentation_metrics(prep: Prepared, seed: int) -> dict[str, float]:
     bounds = np.searchsorted(test.item_idx[by_item], test_items)
     ends = np.searchsorted(test.item_idx[by_item], test_items, side="right")
     for start in range(0, len(test_items), 100):
-        chunk = test_items[start:start + 100]
+        chunk = test_items[start : start + 100]
         scores = affinity_columns(model, [np.array([to_model[j]]) for j in chunk])
         for q in range(len(chunk)):
             col = scores[:, q]
             finite = np.flatnonzero(np.isfinite(col))
             ranked.append(finite[np.lexsort((finite, -col[finite]))][:k])
-            rows = by_item[bounds[start + q]:ends[start + q]]
+            rows = by_item[bounds[start + q] : ends[start + q]]
             truths.append(np.unique(test.user_idx[rows]))
     hits, recall = M.hits_and_recall_at_fraction(ranked, truths)
     covered = len(np.unique(np.concatenate(ranked))) if ranked else 0
-    return {"coverage": covered / max(n_users, 1), "hits_at_1_percent": hits,
-            "recall_at_1_percent": recall}
+    return {
+        "coverage": covered / max(n_users, 1),
+        "hits_at_1_percent": hits,
+        "recall_at_1_percent": recall,
+    }
 
 
 def trending_metrics(prep: Prepared, seed: int) -> dict[str, float]:
@@ -75,8 +78,10 @@ def trending_metrics(prep: Prepared, seed: int) -> dict[str, float]:
     recommended = model.item_index(list(model.item_ids[top]))  # model space
     after = (data.timestamp > t0) & (data.timestamp <= t_max)
     before = (data.timestamp > t0 - window) & (data.timestamp <= t0)
-    delta = (np.bincount(data.item_idx[after], minlength=data.n_items)
-             - np.bincount(data.item_idx[before], minlength=data.n_items)).astype(np.float64)
+    delta = (
+        np.bincount(data.item_idx[after], minlength=data.n_items)
+        - np.bincount(data.item_idx[before], minlength=data.n_items)
+    ).astype(np.float64)
     rec_data = np.flatnonzero(np.isin(data.items, model.item_ids[recommended]))
     best = np.sort(delta)[::-1][:25]
     denominator = best[best > 0].sum()

@@ -74,16 +74,18 @@ def default_holdout(prep: Prepared) -> str:
     return FRACTION if prep.spec.family == RELATED_ITEMS else LAST
 
 
-def _batched_scores(model: TrainedModel, histories: list[np.ndarray],
-                    weights: list[np.ndarray]):
+def _batched_scores(model: TrainedModel, histories: list[np.ndarray], weights: list[np.ndarray]):
     step = max(1, CELLS_PER_BATCH // max(len(model.item_ids), 1))
     for start in range(0, len(histories), step):
-        yield start, model.score_histories(histories[start:start + step],
-                                           weights[start:start + step])
+        yield (
+            start,
+            model.score_histories(histories[start : start + step], weights[start : start + step]),
+        )
 
 
-def ranked_lists(model: TrainedModel, prep: Prepared, split: UserHoldout,
-                 data: InteractionData) -> np.ndarray:
+def ranked_lists(
+    model: TrainedModel, prep: Prepared, split: UserHoldout, data: InteractionData
+) -> np.ndarray:
     """Top-25 lists of the test users, as item indexes of ``data`` (-1 padded)."""
     to_model = model.item_index(list(data.items))
     to_data = pd.Index(data.items).get_indexer(pd.Index(model.item_ids))
@@ -99,12 +101,12 @@ def ranked_lists(model: TrainedModel, prep: Prepared, split: UserHoldout,
         queries = np.array([h[-1] if len(h) else -1 for h in histories])
         step = max(1, CELLS_PER_BATCH // max(len(model.item_ids), 1))
         for start in range(0, n, step):
-            scores = model.score_related_indexes(queries[start:start + step])
+            scores = model.score_related_indexes(queries[start : start + step])
             # Histories are deduplicated, so the truth is never an input item: leave those
             # out as an "exclude seen" filter would (as for the UP engine on such data).
             for r in range(scores.shape[0]):
                 scores[r, histories[start + r]] = -np.inf
-            out[start:start + step] = top_k_rows(scores, K_LIST)
+            out[start : start + step] = top_k_rows(scores, K_LIST)
     elif kind == "popularity":
         out[:] = top_k_rows(model.score_popular()[np.newaxis, :], K_LIST)[0]
     else:
@@ -118,23 +120,31 @@ def ranked_lists(model: TrainedModel, prep: Prepared, split: UserHoldout,
                     # Seen candidates rank last but stay in the list (ranking keeps them).
                     finite = scores[r, cand][np.isfinite(scores[r, cand])]
                     floor = (finite.min() if len(finite) else 0.0) - 1.0
-                    restricted[r, cand] = np.where(np.isfinite(scores[r, cand]),
-                                                   scores[r, cand], floor)
+                    restricted[r, cand] = np.where(
+                        np.isfinite(scores[r, cand]), scores[r, cand], floor
+                    )
                 scores = restricted
-            out[start:start + scores.shape[0]] = top_k_rows(scores, K_LIST)
+            out[start : start + scores.shape[0]] = top_k_rows(scores, K_LIST)
     return np.where(out >= 0, to_data[np.maximum(out, 0)], -1)
 
 
-def list_metrics(ranked: np.ndarray, truths: list[np.ndarray], n_catalogue: int,
-                 rewards: np.ndarray | None = None) -> dict[str, float]:
+def list_metrics(
+    ranked: np.ndarray,
+    truths: list[np.ndarray],
+    n_catalogue: int,
+    rewards: np.ndarray | None = None,
+) -> dict[str, float]:
     """The service's item-list metrics from ranked lists and truth sets (unrounded)."""
     hits = M.hit_matrix(ranked, truths)
     n_rel = np.array([len(t) for t in truths])
-    out = {"coverage": M.coverage(ranked, n_catalogue),
-           "mean_reciprocal_rank_at_25": M.mean_reciprocal_rank(hits, 25)}
+    out = {
+        "coverage": M.coverage(ranked, n_catalogue),
+        "mean_reciprocal_rank_at_25": M.mean_reciprocal_rank(hits, 25),
+    }
     for k in (5, 10, 25):
-        out[f"normalized_discounted_cumulative_gain_at_{k}"] = M.ndcg_at_k(hits, n_rel, k,
-                                                                           NDCG_IDEAL)
+        out[f"normalized_discounted_cumulative_gain_at_{k}"] = M.ndcg_at_k(
+            hits, n_rel, k, NDCG_IDEAL
+        )
     for k in (5, 10, 25):
         out[f"precision_at_{k}"] = M.precision_at_k(hits, k)
     if rewards is not None:
@@ -142,8 +152,13 @@ def list_metrics(ranked: np.ndarray, truths: list[np.ndarray], n_catalogue: int,
     return out
 
 
-def evaluate_split(prep: Prepared, split: UserHoldout, seed: int, n_catalogue: int,
-                   settings: EngineSettings | None = None) -> dict[str, float]:
+def evaluate_split(
+    prep: Prepared,
+    split: UserHoldout,
+    seed: int,
+    n_catalogue: int,
+    settings: EngineSettings | None = None,
+) -> dict[str, float]:
     """Fit on ``split.train`` and score the split's test users (unrounded metrics)."""
     model = fit_prepared(prep, seed, data=split.train, settings=settings)
     ranked = ranked_lists(model, prep, split, prep.data)
@@ -164,11 +179,15 @@ def user_split(prep: Prepared, seed: int, holdout: str | None = None) -> UserHol
     return hold_out_users(split_data(prep), seed, holdout or default_holdout(prep))
 
 
-def solution_metrics(recipe: str, data: InteractionData,
-                     hyperparameters: Mapping[str, str] | None,
-                     feature_params: Mapping[str, str] | None, seed: int,
-                     solution_config: Mapping | None = None,
-                     holdout: str | None = None) -> dict[str, float]:
+def solution_metrics(
+    recipe: str,
+    data: InteractionData,
+    hyperparameters: Mapping[str, str] | None,
+    feature_params: Mapping[str, str] | None,
+    seed: int,
+    solution_config: Mapping | None = None,
+    holdout: str | None = None,
+) -> dict[str, float]:
     """GetSolutionMetrics for a solution version trained with these settings.
 
     Parameters

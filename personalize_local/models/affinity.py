@@ -31,8 +31,11 @@ def _history_state(model: UserPersonalizationModel):
         if seqs is None:
             raise NotImplementedError("train with keep_histories=True to score users")
         n = len(model.item_ids)
-        cached = (history_matrix(seqs, n, model.history_weights(seqs)).tocsr(),
-                  history_matrix(seqs, n, seqs.weights).tocsc(), seqs.last_items())
+        cached = (
+            history_matrix(seqs, n, model.history_weights(seqs)).tocsr(),
+            history_matrix(seqs, n, seqs.weights).tocsc(),
+            seqs.last_items(),
+        )
         model._cache_affinity = cached
     return cached
 
@@ -48,8 +51,9 @@ def affinity_columns(model: UserPersonalizationModel, columns: list[np.ndarray])
     # items × queries indicator, so every query is one column of a sparse product
     rows = np.concatenate(columns) if columns else np.zeros(0, np.int64)
     cols = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
-    pick = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
-                         shape=(n_items, len(columns)))
+    pick = sp.csr_matrix(
+        (np.ones(len(rows), np.float32), (rows, cols)), shape=(n_items, len(columns))
+    )
     if model.ease_b is not None:
         sub = pick[model.ease_items]
         cf = np.asarray(weighted[:, model.ease_items] @ (model.ease_b @ sub.toarray()))
@@ -65,8 +69,9 @@ def affinity_columns(model: UserPersonalizationModel, columns: list[np.ndarray])
     if has.any():
         trans[has] = (model.transitions[last[has]] @ pick).toarray()
     tpeak = trans.max(axis=0)
-    score += model.settings.beta * np.divide(trans, tpeak, out=np.zeros_like(trans),
-                                             where=tpeak > 0)
+    score += model.settings.beta * np.divide(
+        trans, tpeak, out=np.zeros_like(trans), where=tpeak > 0
+    )
     if model.repeat < model.settings.repeat_floor:
         hits = (seen > 0).astype(np.float32) @ pick
         sizes = np.asarray(pick.sum(axis=0)).ravel()
@@ -94,11 +99,15 @@ class AffinityModel(UserPersonalizationModel):
         """Model indexes of the items whose metadata satisfies the expression."""
         return matching_items(self.items_meta, self.item_ids, expression)
 
-    def top_users(self, item_ids: Sequence[str] | None = None, expression: str | None = None,
-                  n: int = 25) -> np.ndarray:
+    def top_users(
+        self, item_ids: Sequence[str] | None = None, expression: str | None = None, n: int = 25
+    ) -> np.ndarray:
         """The ``n`` user ids with the highest affinity (ties by user order)."""
-        scores = (self.score_users_for_attributes(expression) if expression is not None
-                  else self.score_users_for_items(item_ids or []))
+        scores = (
+            self.score_users_for_attributes(expression)
+            if expression is not None
+            else self.score_users_for_items(item_ids or [])
+        )
         finite = np.flatnonzero(np.isfinite(scores))
         order = finite[np.lexsort((finite, -scores[finite]))][:n]
         return self.user_ids[order]

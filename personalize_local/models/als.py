@@ -28,8 +28,7 @@ class AlsFactors:
     regularization: float
     alpha: float
 
-    def fold_in(self, history: sp.csr_matrix, cg_steps: int = 8,
-                block: int = 4096) -> np.ndarray:
+    def fold_in(self, history: sp.csr_matrix, cg_steps: int = 8, block: int = 4096) -> np.ndarray:
         """User factors for each row of a users × items weight matrix.
 
         Solves A_u x_u = b_u for all users at once by conjugate gradient, with
@@ -42,7 +41,7 @@ class AlsFactors:
         chol = np.linalg.cholesky(base.astype(np.float64))
         out = np.zeros((history.shape[0], k), np.float32)
         for start in range(0, history.shape[0], block):
-            h = history[start:start + block].tocsr()
+            h = history[start : start + block].tocsr()
             conf = (self.alpha * h.data).astype(np.float32)
             rows = np.repeat(np.arange(h.shape[0]), np.diff(h.indptr))
             y_nz = y[h.indices]
@@ -68,7 +67,7 @@ class AlsFactors:
                 beta = np.divide(rs_new, rs, out=np.zeros_like(rs), where=rs > 1e-20)
                 p = r + beta[:, None] * p
                 rs = rs_new
-            out[start:start + h.shape[0]] = x
+            out[start : start + h.shape[0]] = x
         return out
 
     def scores(self, history: sp.csr_matrix) -> np.ndarray:
@@ -76,8 +75,15 @@ class AlsFactors:
         return self.fold_in(history) @ self.item_factors.T
 
 
-def fit_als(x: sp.csr_matrix, factors: int, seed: int, regularization: float = 0.05,
-            alpha: float = 10.0, iterations: int = 12, threads: int = 2) -> AlsFactors:
+def fit_als(
+    x: sp.csr_matrix,
+    factors: int,
+    seed: int,
+    regularization: float = 0.05,
+    alpha: float = 10.0,
+    iterations: int = 12,
+    threads: int = 2,
+) -> AlsFactors:
     """Fit implicit ALS on a users × items matrix and return the item side.
 
     BLAS is pinned to one thread inside implicit's own OpenMP loops (implicit warns
@@ -88,9 +94,14 @@ def fit_als(x: sp.csr_matrix, factors: int, seed: int, regularization: float = 0
     # implicit checks the BLAS thread count when the model is built, so build it inside too.
     with threadpool_limits(1, user_api="blas"):
         model = AlternatingLeastSquares(
-            factors=factors, regularization=regularization, alpha=alpha,
-            iterations=iterations, random_state=seed, num_threads=threads,
-            calculate_training_loss=False)
+            factors=factors,
+            regularization=regularization,
+            alpha=alpha,
+            iterations=iterations,
+            random_state=seed,
+            num_threads=threads,
+            calculate_training_loss=False,
+        )
         model.fit(x.astype(np.float32).tocsr(), show_progress=False)
     y = np.ascontiguousarray(model.item_factors, dtype=np.float32)
     return AlsFactors(y, (y.T @ y).astype(np.float32), regularization, alpha)

@@ -19,8 +19,9 @@ import pandas as pd
 
 from personalize_local.errors import InvalidInputException
 
-_CLAUSE = re.compile(r'\s*ITEMS\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*',
-                     re.IGNORECASE)
+_CLAUSE = re.compile(
+    r'\s*ITEMS\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*', re.IGNORECASE
+)
 _JOIN = re.compile(r"\s*(AND|OR)\b", re.IGNORECASE)
 
 
@@ -59,12 +60,14 @@ def _clause_mask(meta: pd.DataFrame, column: str, value: str) -> np.ndarray:
     if target is not None and numeric.notna().any():
         return (numeric == target).to_numpy()
     wanted = value.strip().lower()
-    return series.map(lambda v: isinstance(v, str) and any(
-        p.strip().lower() == wanted for p in v.split("|"))).to_numpy(bool)
+    return series.map(
+        lambda v: isinstance(v, str) and any(p.strip().lower() == wanted for p in v.split("|"))
+    ).to_numpy(bool)
 
 
-def matching_items(items_meta: pd.DataFrame | None, item_ids: np.ndarray,
-                   expression: str) -> np.ndarray:
+def matching_items(
+    items_meta: pd.DataFrame | None, item_ids: np.ndarray, expression: str
+) -> np.ndarray:
     """Indexes into ``item_ids`` of the items satisfying ``expression``."""
     groups = parse_expression(expression)
     if items_meta is None:

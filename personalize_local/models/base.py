@@ -48,8 +48,7 @@ import numpy as np
 from personalize_local.models.selection import Selection, type_weight
 
 
-def to_probabilities(scores: np.ndarray, temperature: float = 1.0,
-                     decimals: int = 7) -> np.ndarray:
+def to_probabilities(scores: np.ndarray, temperature: float = 1.0, decimals: int = 7) -> np.ndarray:
     """Softmax of standardised scores, rounded like the service's scores.
 
     p_j = exp(z_j / T) / Σ_k exp(z_k / T) with z = (s − mean(s)) / std(s) over the finite
@@ -69,8 +68,9 @@ def to_probabilities(scores: np.ndarray, temperature: float = 1.0,
     return np.round(out, decimals)
 
 
-def probabilities_of(scores: np.ndarray, chosen: np.ndarray, temperature: float = 1.0,
-                     decimals: int = 7) -> np.ndarray:
+def probabilities_of(
+    scores: np.ndarray, chosen: np.ndarray, temperature: float = 1.0, decimals: int = 7
+) -> np.ndarray:
     """``to_probabilities(scores)[chosen]``, the same numbers, without the whole output vector."""
     s = np.asarray(scores, np.float64)
     finite = np.isfinite(s)
@@ -146,8 +146,7 @@ def top_k_rows(scores: np.ndarray, k: int) -> np.ndarray:
     part = np.take_along_axis(part, order, axis=1)
     vals = np.take_along_axis(vals, order, axis=1)
     kth = vals[:, -1]
-    boundary = np.flatnonzero((s == kth[:, None]).sum(axis=1) >
-                              (vals == kth[:, None]).sum(axis=1))
+    boundary = np.flatnonzero((s == kth[:, None]).sum(axis=1) > (vals == kth[:, None]).sum(axis=1))
     for r in boundary:  # rare: ties straddle the cut-off; resolve by index like top_k
         idx = top_k(scores[r], k)
         out[r] = -1
@@ -181,8 +180,14 @@ class TrainedModel:
     popularity: np.ndarray
     selection: Selection
 
-    def __init__(self, recipe: str, item_ids: np.ndarray, user_ids: np.ndarray,
-                 popularity: np.ndarray, selection: Selection | None = None) -> None:
+    def __init__(
+        self,
+        recipe: str,
+        item_ids: np.ndarray,
+        user_ids: np.ndarray,
+        popularity: np.ndarray,
+        selection: Selection | None = None,
+    ) -> None:
         self.recipe = recipe
         self.item_ids = np.asarray(item_ids, dtype=object)
         self.user_ids = np.asarray(user_ids, dtype=object)
@@ -204,11 +209,13 @@ class TrainedModel:
         # map() over the dict's own get: no Python frame per id (histories run to hundreds).
         return np.fromiter(map(self._index.get, map(str, ids), repeat(-1)), np.int64, len(ids))
 
-    def history_indexes(self, history_items: Sequence[str],
-                        history_times: Sequence[int] | None = None,
-                        history_types: Sequence[str] | None = None,
-                        history_values: Sequence[float] | None = None,
-                        ) -> tuple[np.ndarray, np.ndarray]:
+    def history_indexes(
+        self,
+        history_items: Sequence[str],
+        history_times: Sequence[int] | None = None,
+        history_types: Sequence[str] | None = None,
+        history_values: Sequence[float] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Known, selected history items in chronological order, with their event weights."""
         idx = self.item_index(history_items)
         w = np.ones(len(idx), np.float32)
@@ -230,21 +237,24 @@ class TrainedModel:
         return type_weight(self.selection, event_type)
 
     # ------------------------------------------------------------------ scoring contract
-    def score_histories(self, histories: Sequence[np.ndarray],
-                        weights: Sequence[np.ndarray] | None = None) -> np.ndarray:
+    def score_histories(
+        self, histories: Sequence[np.ndarray], weights: Sequence[np.ndarray] | None = None
+    ) -> np.ndarray:
         """Scores for a batch of histories given as model item indexes (chronological).
 
         Returns an (n_histories × n_items) float array. The default scores popularity.
         """
         return np.tile(self.score_popular(), (len(histories), 1))
 
-    def score_user(self, history_items: Sequence[str],
-                   history_times: Sequence[int] | None = None,
-                   history_types: Sequence[str] | None = None,
-                   history_values: Sequence[float] | None = None) -> np.ndarray:
+    def score_user(
+        self,
+        history_items: Sequence[str],
+        history_times: Sequence[int] | None = None,
+        history_types: Sequence[str] | None = None,
+        history_values: Sequence[float] | None = None,
+    ) -> np.ndarray:
         """Scores over ``item_ids`` from the user's current history (see the module docstring)."""
-        idx, w = self.history_indexes(history_items, history_times, history_types,
-                                      history_values)
+        idx, w = self.history_indexes(history_items, history_times, history_types, history_values)
         return self.score_history(idx, w)
 
     #: Whether `score_history` is cheaper than a batch of one (serving scores one at a time).
@@ -270,30 +280,40 @@ class TrainedModel:
         """USER_SEGMENTATION: affinity of every user in ``user_ids`` for the items."""
         raise NotImplementedError(f"{self.recipe} does not score users")
 
-    def cold_item_scores(self, history_items: Sequence[str],
-                         history_times: Sequence[int] | None = None) -> np.ndarray:
+    def cold_item_scores(
+        self, history_items: Sequence[str], history_times: Sequence[int] | None = None
+    ) -> np.ndarray:
         """Metadata similarity of every item to the history (0 when there is no metadata)."""
         return np.zeros(len(self.item_ids))
 
     # ------------------------------------------------------------------ conveniences
-    def recommend(self, history_items: Sequence[str],
-                  history_times: Sequence[int] | None = None, n: int = 25,
-                  exclude: Sequence[str] | None = None,
-                  history_types: Sequence[str] | None = None,
-                  ) -> tuple[np.ndarray, np.ndarray]:
+    def recommend(
+        self,
+        history_items: Sequence[str],
+        history_times: Sequence[int] | None = None,
+        n: int = 25,
+        exclude: Sequence[str] | None = None,
+        history_types: Sequence[str] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Top-n (item_ids, scores) for a user history, skipping ``exclude`` ids."""
         scores = self.score_user(history_items, history_times, history_types)
         return self._top(scores, n, exclude)
 
-    def recommend_related(self, item_id: str, n: int = 25,
-                          exclude: Sequence[str] | None = None,
-                          ) -> tuple[np.ndarray, np.ndarray]:
+    def recommend_related(
+        self,
+        item_id: str,
+        n: int = 25,
+        exclude: Sequence[str] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Top-n (item_ids, scores) related to ``item_id``."""
         return self._top(self.score_related(item_id), n, exclude)
 
-    def rank(self, history_items: Sequence[str], input_list: Sequence[str],
-             history_times: Sequence[int] | None = None,
-             ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    def rank(
+        self,
+        history_items: Sequence[str],
+        input_list: Sequence[str],
+        history_times: Sequence[int] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """PERSONALIZED_RANKING: order ``input_list`` by the user's scores.
 
         Returns (ranked known ids, their scores, unknown ids in input order). Unknown items are
@@ -308,11 +328,11 @@ class TrainedModel:
         s = np.where(np.isfinite(s), s, finite_min - 1.0)
         pos = np.lexsort((known, -s))
         unknown = [str(input_list[i]) for i in np.flatnonzero(idx < 0)]
-        return (np.asarray([str(input_list[i]) for i in known[pos]], dtype=object),
-                s[pos], unknown)
+        return (np.asarray([str(input_list[i]) for i in known[pos]], dtype=object), s[pos], unknown)
 
-    def _top(self, scores: np.ndarray, n: int,
-             exclude: Sequence[str] | None) -> tuple[np.ndarray, np.ndarray]:
+    def _top(
+        self, scores: np.ndarray, n: int, exclude: Sequence[str] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         ex = self.item_index(list(exclude)) if exclude else None
         idx = top_k(scores, n, ex[ex >= 0] if ex is not None else None)
         return self.item_ids[idx], scores[idx]

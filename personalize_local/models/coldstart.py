@@ -34,26 +34,36 @@ class ColdstartModel(UserPersonalizationModel):
     scores_one_directly = False
 
     @classmethod
-    def fit_coldstart(cls, data, settings: EngineSettings, seed: int, *, max_interactions: int,
-                      max_duration_days: float, relative_from: str, **kwargs,
-                      ) -> ColdstartModel:
+    def fit_coldstart(
+        cls,
+        data,
+        settings: EngineSettings,
+        seed: int,
+        *,
+        max_interactions: int,
+        max_duration_days: float,
+        relative_from: str,
+        **kwargs,
+    ) -> ColdstartModel:
         model = cls.fit(data, settings, seed, **kwargs)
         created = model.creation_times
-        reference = (float(data.timestamp.max()) if relative_from == "latestItem"
-                     else time.time())
+        reference = float(data.timestamp.max()) if relative_from == "latestItem" else time.time()
         young = np.isfinite(created) & (reference - created <= max_duration_days * 86400.0)
-        model.cold_mask = young & (np.bincount(data.item_idx, minlength=data.n_items)
-                                   <= max_interactions)
+        model.cold_mask = young & (
+            np.bincount(data.item_idx, minlength=data.n_items) <= max_interactions
+        )
         n_cold = int(model.cold_mask.sum())
         if not MIN_COLD_ITEMS <= n_cold <= MAX_COLD_ITEMS:
             raise InvalidInputException(
                 f"The number of cold items ({n_cold}) must be between {MIN_COLD_ITEMS} and "
                 f"{MAX_COLD_ITEMS}; adjust cold_start_max_interactions or "
-                "cold_start_max_duration.")
+                "cold_start_max_duration."
+            )
         return model
 
-    def score_histories(self, histories: Sequence[np.ndarray],
-                        weights: Sequence[np.ndarray] | None = None) -> np.ndarray:
+    def score_histories(
+        self, histories: Sequence[np.ndarray], weights: Sequence[np.ndarray] | None = None
+    ) -> np.ndarray:
         base = super().score_histories(histories, weights)
         out = np.full_like(base, -np.inf)
         pool = np.flatnonzero(self.cold_mask)
@@ -64,8 +74,11 @@ class ColdstartModel(UserPersonalizationModel):
             u = base[r, pool]
             finite = np.isfinite(u)
             span = (u[finite].max() - u[finite].min()) if finite.any() else 0.0
-            u = np.where(finite, (u - (u[finite].min() if finite.any() else 0.0))
-                         / (span if span > 0 else 1.0), 0.0)
+            u = np.where(
+                finite,
+                (u - (u[finite].min() if finite.any() else 0.0)) / (span if span > 0 else 1.0),
+                0.0,
+            )
             content = profile_similarity(self.features, seqs.items[lo:hi], rw[lo:hi])[pool]
             out[r, pool] = 0.5 * u + 0.5 * np.clip(content, 0.0, 1.0)
         return out

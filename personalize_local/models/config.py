@@ -21,8 +21,14 @@ from personalize_local.errors import InvalidInputException
 HYPER, FEATURE = "hyper", "feature"
 
 
-def _param(default: Any, kind: str = HYPER, lo: float | None = None, hi: float | None = None,
-           choices: tuple[str, ...] | None = None, tunable: bool = False) -> Any:
+def _param(
+    default: Any,
+    kind: str = HYPER,
+    lo: float | None = None,
+    hi: float | None = None,
+    choices: tuple[str, ...] | None = None,
+    tunable: bool = False,
+) -> Any:
     meta = {"kind": kind, "lo": lo, "hi": hi, "choices": choices, "tunable": tunable}
     return field(default=default, metadata=meta)
 
@@ -58,8 +64,9 @@ class HrnnColdstartConfig(UserPersonalizationConfig):
 
     cold_start_max_interactions: int = _param(15, FEATURE, 1, None)
     cold_start_max_duration: float = _param(5.0, FEATURE, 0.0, None)
-    cold_start_relative_from: str = _param("latestItem", FEATURE,
-                                           choices=("latestItem", "currentTime"))
+    cold_start_relative_from: str = _param(
+        "latestItem", FEATURE, choices=("latestItem", "currentTime")
+    )
 
 
 @dataclass(frozen=True)
@@ -132,27 +139,36 @@ def _convert(name: str, raw: object, f: dataclasses.Field) -> Any:
             value = text
     except ValueError:
         raise InvalidInputException(
-            f"Invalid value for hyperparameter {name}: {raw!r} is not a valid {typ}.") from None
+            f"Invalid value for hyperparameter {name}: {raw!r} is not a valid {typ}."
+        ) from None
     if meta["choices"] and value not in meta["choices"]:
         raise InvalidInputException(
             f"Invalid value for hyperparameter {name}: {raw!r}; expected one of "
-            f"{list(meta['choices'])}.")
+            f"{list(meta['choices'])}."
+        )
     lo, hi = meta["lo"], meta["hi"]
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         bounds = f"[{lo}, {hi if hi is not None else 'inf'}]"
         raise InvalidInputException(
-            f"Invalid value for hyperparameter {name}: {raw!r} is outside the range {bounds}.")
+            f"Invalid value for hyperparameter {name}: {raw!r} is outside the range {bounds}."
+        )
     return value
 
 
 def config_fields(cls: type, kind: str | None = None) -> dict[str, dataclasses.Field]:
     """The config class's fields, optionally only hyperparameters or featurization ones."""
-    return {f.name: f for f in dataclasses.fields(cls)
-            if kind is None or f.metadata.get("kind") == kind}
+    return {
+        f.name: f for f in dataclasses.fields(cls) if kind is None or f.metadata.get("kind") == kind
+    }
 
 
-def parse_config(cls: type, hyperparameters: Mapping[str, str] | None,
-                 feature_params: Mapping[str, str] | None, *, strict: bool = True) -> Any:
+def parse_config(
+    cls: type,
+    hyperparameters: Mapping[str, str] | None,
+    feature_params: Mapping[str, str] | None,
+    *,
+    strict: bool = True,
+) -> Any:
     """Validate string parameters and build the recipe's config.
 
     Parameters
@@ -174,16 +190,17 @@ def parse_config(cls: type, hyperparameters: Mapping[str, str] | None,
         elif strict:
             known = ", ".join(sorted(hyper)) or "none"
             raise InvalidInputException(
-                f"Unknown hyperparameter {name} for this recipe (accepted: {known}).")
+                f"Unknown hyperparameter {name} for this recipe (accepted: {known})."
+            )
     feats = config_fields(cls, FEATURE)
     for name, raw in (feature_params or {}).items():
         if name in feats:
             values[name] = _convert(name, raw, feats[name])
     cfg = cls(**values)
-    for lo_name, hi_name in (("min_user_history_length_percentile",
-                              "max_user_history_length_percentile"),
-                             ("min_item_interaction_count_percentile",
-                              "max_item_interaction_count_percentile")):
+    for lo_name, hi_name in (
+        ("min_user_history_length_percentile", "max_user_history_length_percentile"),
+        ("min_item_interaction_count_percentile", "max_item_interaction_count_percentile"),
+    ):
         lo, hi = getattr(cfg, lo_name, 0.0), getattr(cfg, hi_name, 1.0)
         if lo > hi:
             raise InvalidInputException(f"{lo_name} ({lo}) must not exceed {hi_name} ({hi}).")
@@ -200,9 +217,21 @@ def config_to_strings(cfg: Any, kind: str = HYPER) -> dict[str, str]:
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*$")
-_UNITS = {"m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-          "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-          "d": 86400, "day": 86400, "days": 86400}
+_UNITS = {
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+}
 #: trend_discovery_frequency values in seconds: the guide's four plus "2 hours", which the
 #: service's recipe catalogue also lists.
 TREND_WINDOWS = (1800, 3600, 2 * 3600, 3 * 3600, 86400)
@@ -216,5 +245,6 @@ def parse_trend_frequency(text: str) -> int:
     if seconds not in TREND_WINDOWS:
         raise InvalidInputException(
             f"Invalid value for trend_discovery_frequency: {text!r}; expected one of "
-            "'30 minutes', '1 hour', '2 hours', '3 hours', '1 day'.")
+            "'30 minutes', '1 hour', '2 hours', '3 hours', '1 day'."
+        )
     return seconds

@@ -94,8 +94,9 @@ class InteractionData:
             self.weight = np.ones(n, np.float32)
         for name in ("item_idx", "timestamp", "event_type_codes", "event_value"):
             if len(getattr(self, name)) != n:
-                raise ValueError(f"InteractionData.{name} has {len(getattr(self, name))} rows, "
-                                 f"expected {n}")
+                raise ValueError(
+                    f"InteractionData.{name} has {len(getattr(self, name))} rows, expected {n}"
+                )
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -126,7 +127,8 @@ class InteractionData:
         missing = [c for c in (USER_ID, item_key, TIMESTAMP) if _column(interactions, c) is None]
         if missing:
             raise InvalidInputException(
-                f"Input CSV is missing the following columns: [{', '.join(missing)}].")
+                f"Input CSV is missing the following columns: [{', '.join(missing)}]."
+            )
         frame = interactions
         u_codes, u_uniques = pd.factorize(frame[_column(frame, USER_ID)], sort=False)
         i_codes, i_uniques = pd.factorize(frame[_column(frame, item_key)], sort=False)
@@ -145,13 +147,19 @@ class InteractionData:
         else:
             et_codes, event_types = np.zeros(len(frame), np.int64), np.array([""], dtype=object)
         ev_col = _column(frame, EVENT_VALUE)
-        values = (pd.to_numeric(frame[ev_col], errors="coerce").to_numpy(np.float64)
-                  if ev_col is not None else np.full(len(frame), np.nan))
+        values = (
+            pd.to_numeric(frame[ev_col], errors="coerce").to_numpy(np.float64)
+            if ev_col is not None
+            else np.full(len(frame), np.nan)
+        )
         imp_col = _column(frame, IMPRESSION)
-        impressions = (frame[imp_col].to_numpy(object) if imp_col is not None else None)
+        impressions = frame[imp_col].to_numpy(object) if imp_col is not None else None
         if item_text_columns is None:
-            item_text_columns = ([c for c in items_meta.columns if "DESCRIPTION" in c]
-                                 if items_meta is not None else [])
+            item_text_columns = (
+                [c for c in items_meta.columns if "DESCRIPTION" in c]
+                if items_meta is not None
+                else []
+            )
         return cls(
             users=user_ids,
             items=item_ids,
@@ -198,9 +206,15 @@ class InteractionData:
         """The interactions where ``mask`` holds (index spaces unchanged)."""
         imp = self.impressions[mask] if self.impressions is not None else None
         return replace(
-            self, user_idx=self.user_idx[mask], item_idx=self.item_idx[mask],
-            timestamp=self.timestamp[mask], event_type_codes=self.event_type_codes[mask],
-            event_value=self.event_value[mask], weight=self.weight[mask], impressions=imp)
+            self,
+            user_idx=self.user_idx[mask],
+            item_idx=self.item_idx[mask],
+            timestamp=self.timestamp[mask],
+            event_type_codes=self.event_type_codes[mask],
+            event_value=self.event_value[mask],
+            weight=self.weight[mask],
+            impressions=imp,
+        )
 
     def chronological(self) -> np.ndarray:
         """Row order sorting by (user, timestamp) with file order breaking ties."""

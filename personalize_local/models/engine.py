@@ -185,11 +185,18 @@ class UserPersonalizationModel(TrainedModel):
     train_histories: Sequences | None
 
     @classmethod
-    def fit(cls, data: InteractionData, settings: EngineSettings, seed: int, *,
-            recipe: str = "aws-user-personalization", selection: Selection | None = None,
-            rewards: np.ndarray | None = None,
-            reward_weight: float = 0.0, keep_histories: bool = False,
-            ) -> UserPersonalizationModel:
+    def fit(
+        cls,
+        data: InteractionData,
+        settings: EngineSettings,
+        seed: int,
+        *,
+        recipe: str = "aws-user-personalization",
+        selection: Selection | None = None,
+        rewards: np.ndarray | None = None,
+        reward_weight: float = 0.0,
+        keep_histories: bool = False,
+    ) -> UserPersonalizationModel:
         """Train on already-selected interactions.
 
         Parameters
@@ -220,19 +227,26 @@ class UserPersonalizationModel(TrainedModel):
         eligible = np.flatnonzero(support >= max(settings.min_item_support, 1))
         if len(eligible) <= settings.max_ease_items:
             model.ease_items = eligible
-            model.ease_b, model.ease_diag = fit_ease(x[:, eligible], settings.lam,
-                                                     settings.threads)
+            model.ease_b, model.ease_diag = fit_ease(x[:, eligible], settings.lam, settings.threads)
             if settings.gamma > 0:
-                succ = successor_matrix(seqs, data.n_items, settings.seq_max_lag,
-                                        settings.seq_half_life)
+                succ = successor_matrix(
+                    seqs, data.n_items, settings.seq_max_lag, settings.seq_half_life
+                )
                 model.successors = succ[eligible].tocsr()
                 if settings.successor_top_k:
                     model.successors = row_top_k(model.successors, settings.successor_top_k)
                 # Scoring multiplies by Sᵀ: row-major Sᵀ gathers instead of scattering (faster).
                 model.successors_t = model.successors.T.tocsr()
         else:
-            model.als = fit_als(x, settings.factors, seed, settings.als_regularization,
-                                settings.als_alpha, settings.als_iterations, settings.threads)
+            model.als = fit_als(
+                x,
+                settings.factors,
+                seed,
+                settings.als_regularization,
+                settings.als_alpha,
+                settings.als_iterations,
+                settings.threads,
+            )
         model.features = item_features(data.items_meta, data.items, data.item_text_columns)
         model.creation_times = data.creation_times()
         model.latest_time = float(data.timestamp.max()) if len(data) else 0.0
@@ -296,8 +310,9 @@ class UserPersonalizationModel(TrainedModel):
         r = history_matrix(seqs, len(self.item_ids), lags[ages].astype(np.float32) + 1e-6)
         return row_max_scale(r.toarray().astype(np.float32))
 
-    def _apply_repeats(self, s: np.ndarray, seqs: Sequences, mix: float,
-                       r: np.ndarray | None = None) -> np.ndarray:
+    def _apply_repeats(
+        self, s: np.ndarray, seqs: Sequences, mix: float, r: np.ndarray | None = None
+    ) -> np.ndarray:
         has = np.diff(seqs.indptr) > 0
         if not has.any():
             return s
@@ -321,8 +336,8 @@ class UserPersonalizationModel(TrainedModel):
         users = np.flatnonzero(lengths >= 2)
         rng = np.random.default_rng([seed, 7])
         users = rng.choice(users, size=min(n_users, len(users)), replace=False)
-        prefixes = [seqs.items[seqs.indptr[u]:seqs.indptr[u + 1] - 1] for u in users]
-        weights = [seqs.weights[seqs.indptr[u]:seqs.indptr[u + 1] - 1] for u in users]
+        prefixes = [seqs.items[seqs.indptr[u] : seqs.indptr[u + 1] - 1] for u in users]
+        weights = [seqs.weights[seqs.indptr[u] : seqs.indptr[u + 1] - 1] for u in users]
         targets = seqs.items[seqs.indptr[users + 1] - 1]
         query = Sequences.from_lists(prefixes, weights)
         base = self._base_scores(query)
@@ -337,8 +352,9 @@ class UserPersonalizationModel(TrainedModel):
                 best, best_mrr = mix, mrr
         return best
 
-    def score_histories(self, histories: Sequence[np.ndarray],
-                        weights: Sequence[np.ndarray] | None = None) -> np.ndarray:
+    def score_histories(
+        self, histories: Sequence[np.ndarray], weights: Sequence[np.ndarray] | None = None
+    ) -> np.ndarray:
         """Batch scores (n_histories × n_items); see the module docstring."""
         seqs = Sequences.from_lists(list(histories), None if weights is None else list(weights))
         return self._apply_repeats(self._base_scores(seqs), seqs, self.repeat_mix)
@@ -401,8 +417,9 @@ class UserPersonalizationModel(TrainedModel):
         # product, not `values @ B[rows]`: multi-threaded BLAS gemv spins for milliseconds
         # when the cores are busy with other requests.
         m = len(self.ease_items)
-        x_row = sp.csr_array((values, rows.astype(np.int32), np.array([0, len(rows)], np.int32)),
-                             shape=(1, m))
+        x_row = sp.csr_array(
+            (values, rows.astype(np.int32), np.array([0, len(rows)], np.int32)), shape=(1, m)
+        )
         xb = np.asarray(x_row @ self.ease_b, np.float32).reshape(m)
         s[self.ease_items] = xb
         _scale(s)
@@ -438,13 +455,13 @@ class UserPersonalizationModel(TrainedModel):
         return terms
 
     # ------------------------------------------------------------------ cold items
-    def cold_item_scores(self, history_items: Sequence[str],
-                         history_times: Sequence[int] | None = None) -> np.ndarray:
+    def cold_item_scores(
+        self, history_items: Sequence[str], history_times: Sequence[int] | None = None
+    ) -> np.ndarray:
         """Cosine similarity (clipped to [0, 1]) of each item's metadata to the history."""
         idx, w = self.history_indexes(history_items, history_times)
         seqs = Sequences.from_lists([idx], [w])
-        return np.clip(profile_similarity(self.features, idx, self.history_weights(seqs)),
-                       0.0, 1.0)
+        return np.clip(profile_similarity(self.features, idx, self.history_weights(seqs)), 0.0, 1.0)
 
     def item_age_days(self, now: float | None = None) -> np.ndarray:
         """Age of every item in days at ``now`` (default: the latest training interaction,
@@ -452,13 +469,19 @@ class UserPersonalizationModel(TrainedModel):
         CREATION_TIMESTAMP."""
         return item_age_days(self.creation_times, self.latest_time if now is None else now)
 
-    def score_user_explored(self, history_items: Sequence[str],
-                            history_times: Sequence[int] | None = None, *,
-                            weight: float = 0.3, age_cutoff_days: float = 30.0,
-                            rng: np.random.Generator | None = None, now: float | None = None,
-                            extra_interactions: np.ndarray | None = None,
-                            extra_impressions: np.ndarray | None = None,
-                            history_types: Sequence[str] | None = None) -> np.ndarray:
+    def score_user_explored(
+        self,
+        history_items: Sequence[str],
+        history_times: Sequence[int] | None = None,
+        *,
+        weight: float = 0.3,
+        age_cutoff_days: float = 30.0,
+        rng: np.random.Generator | None = None,
+        now: float | None = None,
+        extra_interactions: np.ndarray | None = None,
+        extra_impressions: np.ndarray | None = None,
+        history_types: Sequence[str] | None = None,
+    ) -> np.ndarray:
         """`score_user` blended with item exploration (``itemExplorationConfig``).
 
         ``extra_interactions`` / ``extra_impressions`` are per-item counts recorded since
@@ -468,8 +491,16 @@ class UserPersonalizationModel(TrainedModel):
         relevance = self.cold_item_scores(history_items, history_times)
         counts = self.popularity + (0 if extra_interactions is None else extra_interactions)
         shown = self.impressions + (0 if extra_impressions is None else extra_impressions)
-        return explore(scores, relevance, self.item_age_days(now), counts, weight,
-                       age_cutoff_days, rng or np.random.default_rng(), shown)
+        return explore(
+            scores,
+            relevance,
+            self.item_age_days(now),
+            counts,
+            weight,
+            age_cutoff_days,
+            rng or np.random.default_rng(),
+            shown,
+        )
 
     # ------------------------------------------------------------------ segmentation
     def score_users_for_items(self, item_ids: Sequence[str]) -> np.ndarray:

@@ -27,10 +27,17 @@ def item_age_days(creation_times: np.ndarray, now: float) -> np.ndarray:
     return (float(now) - np.asarray(creation_times, np.float64)) / 86400.0
 
 
-def explore(scores: np.ndarray, relevance: np.ndarray, age_days: np.ndarray,
-            interactions: np.ndarray, weight: float, age_cutoff_days: float,
-            rng: np.random.Generator, impressions: np.ndarray | None = None,
-            noise: float = 0.05) -> np.ndarray:
+def explore(
+    scores: np.ndarray,
+    relevance: np.ndarray,
+    age_days: np.ndarray,
+    interactions: np.ndarray,
+    weight: float,
+    age_cutoff_days: float,
+    rng: np.random.Generator,
+    impressions: np.ndarray | None = None,
+    noise: float = 0.05,
+) -> np.ndarray:
     """Blend exploitation scores with an exploration bonus for young items.
 
     final_j = (1 − w) · u_j + w · e_j, where u = min-max scaled ``scores`` and, for eligible

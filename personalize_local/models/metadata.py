@@ -44,8 +44,7 @@ def _tfidf(tokens: list[list[str]], min_df: int = 1, sublinear: bool = False) ->
             rows.append(r)
             cols.append(vocab.setdefault(tok, len(vocab)))
             vals.append(1.0 + np.log(c) if sublinear else float(c))
-    m = sp.csr_matrix((np.asarray(vals, np.float32), (rows, cols)),
-                      shape=(len(tokens), len(vocab)))
+    m = sp.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=(len(tokens), len(vocab)))
     df = np.bincount(m.indices, minlength=m.shape[1])
     keep = np.flatnonzero(df >= min_df)
     m = m[:, keep]
@@ -58,8 +57,9 @@ def _is_text(series: pd.Series) -> bool:
     return len(sample) > 0 and sample.str.count(" ").mean() >= 3
 
 
-def item_features(items_meta: pd.DataFrame | None, item_ids: Sequence[str],
-                  text_columns: Sequence[str] = ()) -> sp.csr_matrix:
+def item_features(
+    items_meta: pd.DataFrame | None, item_ids: Sequence[str], text_columns: Sequence[str] = ()
+) -> sp.csr_matrix:
     """Feature matrix aligned with ``item_ids`` (zero rows for items without metadata)."""
     n = len(item_ids)
     if items_meta is None or items_meta.empty:
@@ -79,20 +79,24 @@ def item_features(items_meta: pd.DataFrame | None, item_ids: Sequence[str],
             tokens = [[f"q{b}"] if b > 0 else [] for b in bins]
             blocks.append(_tfidf(tokens))
         elif col in text_columns or _is_text(series):
-            tokens = [_WORD.findall(str(v).lower()) if isinstance(v, str) else []
-                      for v in series]
+            tokens = [_WORD.findall(str(v).lower()) if isinstance(v, str) else [] for v in series]
             blocks.append(_tfidf(tokens, min_df=2, sublinear=True))
         else:
-            tokens = [[p.strip().lower() for p in str(v).split("|") if p.strip()]
-                      if isinstance(v, str) else [] for v in series]
+            tokens = [
+                [p.strip().lower() for p in str(v).split("|") if p.strip()]
+                if isinstance(v, str)
+                else []
+                for v in series
+            ]
             blocks.append(_tfidf(tokens))
     if not blocks:
         return sp.csr_matrix((n, 0), dtype=np.float32)
     return _normalise_rows(sp.hstack(blocks, format="csr").astype(np.float32))
 
 
-def profile_similarity(features: sp.csr_matrix, items: np.ndarray,
-                       weights: np.ndarray | None = None) -> np.ndarray:
+def profile_similarity(
+    features: sp.csr_matrix, items: np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
     """Cosine similarity of every item to the weighted mean feature vector of ``items``."""
     if features.shape[1] == 0 or len(items) == 0:
         return np.zeros(features.shape[0])

@@ -25,16 +25,21 @@ class PopularityModel(TrainedModel):
     """aws-popularity-count: distinct users per item, the same for every user."""
 
     @classmethod
-    def fit(cls, data: InteractionData, *, recipe: str = "aws-popularity-count",
-            selection: Selection | None = None,
-            ) -> PopularityModel:
+    def fit(
+        cls,
+        data: InteractionData,
+        *,
+        recipe: str = "aws-popularity-count",
+        selection: Selection | None = None,
+    ) -> PopularityModel:
         counts = data.item_counts()
         present = np.flatnonzero(counts > 0)
         return cls(recipe, data.items[present], data.users, counts[present], selection)
 
 
-def trend_scores(item_idx: np.ndarray, times: np.ndarray, n_items: int, now: float,
-                 window: float) -> np.ndarray:
+def trend_scores(
+    item_idx: np.ndarray, times: np.ndarray, n_items: int, now: float, window: float
+) -> np.ndarray:
     """Rank scores in (0, 1] (1 = most trending) from events (item, time); see module doc."""
     recent = (times > now - window) & (times <= now)
     before = (times > now - 2 * window) & (times <= now - window)
@@ -59,9 +64,14 @@ class TrendingModel(TrainedModel):
     event_times: np.ndarray
 
     @classmethod
-    def fit(cls, data: InteractionData, window_seconds: int, *,
-            recipe: str = "aws-trending-now", selection: Selection | None = None,
-            ) -> TrendingModel:
+    def fit(
+        cls,
+        data: InteractionData,
+        window_seconds: int,
+        *,
+        recipe: str = "aws-trending-now",
+        selection: Selection | None = None,
+    ) -> TrendingModel:
         counts = data.item_counts()
         present = np.flatnonzero(counts > 0)
         remap = np.full(data.n_items, -1, np.int64)
@@ -76,9 +86,12 @@ class TrendingModel(TrainedModel):
     def latest(self) -> int:
         return int(self.event_times.max()) if len(self.event_times) else 0
 
-    def score_trending(self, now: int | None = None,
-                       recent_item_ids: Sequence[str] | None = None,
-                       recent_times: Sequence[int] | None = None) -> np.ndarray:
+    def score_trending(
+        self,
+        now: int | None = None,
+        recent_item_ids: Sequence[str] | None = None,
+        recent_times: Sequence[int] | None = None,
+    ) -> np.ndarray:
         """Trend scores at ``now``, optionally including events recorded after training."""
         items, times = self.event_items, self.event_times
         if recent_item_ids is not None and recent_times is not None and len(recent_item_ids):

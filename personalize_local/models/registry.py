@@ -51,17 +51,27 @@ class RecipeSpec:
 
 
 _CUSTOM = [
-    RecipeSpec("aws-user-personalization", USER_PERSONALIZATION, "up",
-               C.UserPersonalizationConfig),
-    RecipeSpec("aws-user-personalization-v2", USER_PERSONALIZATION, "up",
-               C.UserPersonalizationV2Config, strict=False),
+    RecipeSpec("aws-user-personalization", USER_PERSONALIZATION, "up", C.UserPersonalizationConfig),
+    RecipeSpec(
+        "aws-user-personalization-v2",
+        USER_PERSONALIZATION,
+        "up",
+        C.UserPersonalizationV2Config,
+        strict=False,
+    ),
     RecipeSpec("aws-hrnn", USER_PERSONALIZATION, "up", C.HrnnConfig),
     RecipeSpec("aws-hrnn-metadata", USER_PERSONALIZATION, "up", C.HrnnConfig),
     RecipeSpec("aws-hrnn-coldstart", USER_PERSONALIZATION, "coldstart", C.HrnnColdstartConfig),
-    RecipeSpec("aws-personalized-ranking", PERSONALIZED_RANKING, "ranking",
-               C.UserPersonalizationConfig),
-    RecipeSpec("aws-personalized-ranking-v2", PERSONALIZED_RANKING, "ranking",
-               C.UserPersonalizationV2Config, strict=False),
+    RecipeSpec(
+        "aws-personalized-ranking", PERSONALIZED_RANKING, "ranking", C.UserPersonalizationConfig
+    ),
+    RecipeSpec(
+        "aws-personalized-ranking-v2",
+        PERSONALIZED_RANKING,
+        "ranking",
+        C.UserPersonalizationV2Config,
+        strict=False,
+    ),
     RecipeSpec("aws-sims", RELATED_ITEMS, "sims", C.SimsConfig),
     RecipeSpec("aws-similar-items", RELATED_ITEMS, "similar", C.SimilarItemsConfig),
     # Semantic-Similarity ranks items by the meaning of their text; offline, the Similar-Items
@@ -73,32 +83,73 @@ _CUSTOM = [
     RecipeSpec("aws-trending-now", POPULAR_ITEMS, "trending", C.TrendingConfig),
     RecipeSpec("aws-item-affinity", USER_SEGMENTATION, "affinity", C.AffinityConfig),
     RecipeSpec("aws-item-attribute-affinity", USER_SEGMENTATION, "affinity", C.AffinityConfig),
-    RecipeSpec("aws-next-best-action", PERSONALIZED_ACTIONS, "nba", C.NextBestActionConfig,
-               strict=False),
+    RecipeSpec(
+        "aws-next-best-action", PERSONALIZED_ACTIONS, "nba", C.NextBestActionConfig, strict=False
+    ),
 ]
 
 # Domain recipes (personalize-api.md §6.3) mapped onto the custom recipes they behave like.
 _DOMAIN = [
-    RecipeSpec("aws-vod-because-you-watched-x", RELATED_ITEMS, "sims", C.SimsConfig,
-               strict=False, event_type="Watch"),
-    RecipeSpec("aws-vod-more-like-x", RELATED_ITEMS, "similar", C.SimilarItemsConfig,
-               strict=False),
-    RecipeSpec("aws-vod-most-popular", POPULAR_ITEMS, "popularity", C.PopularityConfig,
-               strict=False, event_type="Watch"),
-    RecipeSpec("aws-vod-trending-now", POPULAR_ITEMS, "trending", C.TrendingConfig,
-               strict=False),
-    RecipeSpec("aws-vod-top-picks", USER_PERSONALIZATION, "up", C.UserPersonalizationConfig,
-               strict=False),
-    RecipeSpec("aws-ecomm-popular-items-by-views", POPULAR_ITEMS, "popularity",
-               C.PopularityConfig, strict=False, event_type="View"),
-    RecipeSpec("aws-ecomm-popular-items-by-purchases", POPULAR_ITEMS, "popularity",
-               C.PopularityConfig, strict=False, event_type="Purchase"),
-    RecipeSpec("aws-ecomm-frequently-bought-together", RELATED_ITEMS, "sims", C.SimsConfig,
-               strict=False, event_type="Purchase"),
-    RecipeSpec("aws-ecomm-customers-who-viewed-x-also-viewed", RELATED_ITEMS, "sims",
-               C.SimsConfig, strict=False, event_type="View"),
-    RecipeSpec("aws-ecomm-recommended-for-you", USER_PERSONALIZATION, "up",
-               C.UserPersonalizationConfig, strict=False),
+    RecipeSpec(
+        "aws-vod-because-you-watched-x",
+        RELATED_ITEMS,
+        "sims",
+        C.SimsConfig,
+        strict=False,
+        event_type="Watch",
+    ),
+    RecipeSpec("aws-vod-more-like-x", RELATED_ITEMS, "similar", C.SimilarItemsConfig, strict=False),
+    RecipeSpec(
+        "aws-vod-most-popular",
+        POPULAR_ITEMS,
+        "popularity",
+        C.PopularityConfig,
+        strict=False,
+        event_type="Watch",
+    ),
+    RecipeSpec("aws-vod-trending-now", POPULAR_ITEMS, "trending", C.TrendingConfig, strict=False),
+    RecipeSpec(
+        "aws-vod-top-picks", USER_PERSONALIZATION, "up", C.UserPersonalizationConfig, strict=False
+    ),
+    RecipeSpec(
+        "aws-ecomm-popular-items-by-views",
+        POPULAR_ITEMS,
+        "popularity",
+        C.PopularityConfig,
+        strict=False,
+        event_type="View",
+    ),
+    RecipeSpec(
+        "aws-ecomm-popular-items-by-purchases",
+        POPULAR_ITEMS,
+        "popularity",
+        C.PopularityConfig,
+        strict=False,
+        event_type="Purchase",
+    ),
+    RecipeSpec(
+        "aws-ecomm-frequently-bought-together",
+        RELATED_ITEMS,
+        "sims",
+        C.SimsConfig,
+        strict=False,
+        event_type="Purchase",
+    ),
+    RecipeSpec(
+        "aws-ecomm-customers-who-viewed-x-also-viewed",
+        RELATED_ITEMS,
+        "sims",
+        C.SimsConfig,
+        strict=False,
+        event_type="View",
+    ),
+    RecipeSpec(
+        "aws-ecomm-recommended-for-you",
+        USER_PERSONALIZATION,
+        "up",
+        C.UserPersonalizationConfig,
+        strict=False,
+    ),
 ]
 
 RECIPES: dict[str, RecipeSpec] = {s.name: s for s in _CUSTOM + _DOMAIN}
@@ -107,13 +158,14 @@ RECIPES: dict[str, RecipeSpec] = {s.name: s for s in _CUSTOM + _DOMAIN}
 OBJECTIVE_WEIGHTS = {"OFF": 0.0, "LOW": 0.1, "MEDIUM": 0.25, "HIGH": 0.5}
 #: SIMS featurization parameters applied only when a solution sets one (their documented
 #: defaults, 0.01 / 0.9, would drop the items the real default SIMS model recommends most).
-SIMS_ITEM_PERCENTILES = frozenset({"min_item_interaction_count_percentile",
-                                   "max_item_interaction_count_percentile"})
+SIMS_ITEM_PERCENTILES = frozenset(
+    {"min_item_interaction_count_percentile", "max_item_interaction_count_percentile"}
+)
 
 
 def resolve(recipe: str) -> RecipeSpec:
     """The spec of a recipe name or recipe ARN."""
-    name = recipe[len(ARN_PREFIX):] if recipe.startswith(ARN_PREFIX) else recipe
+    name = recipe[len(ARN_PREFIX) :] if recipe.startswith(ARN_PREFIX) else recipe
     spec = RECIPES.get(name)
     if spec is None:
         raise InvalidInputException(f"The recipe {recipe} does not exist.")
@@ -132,10 +184,15 @@ def engine_settings(cfg: Any, threads: int = 2) -> EngineSettings:
     """
     factors = int(getattr(cfg, "hidden_dimension", 149))
     if getattr(cfg, "recency_mask", True) and getattr(cfg, "apply_recency_bias", True):
-        return EngineSettings(half_life=5.0, window=4 * int(getattr(cfg, "bptt", 32)),
-                              factors=factors, threads=threads)
-    return EngineSettings(half_life=None, window=2**31 - 1, beta=0.0, gamma=0.0,
-                          factors=factors, threads=threads)
+        return EngineSettings(
+            half_life=5.0,
+            window=4 * int(getattr(cfg, "bptt", 32)),
+            factors=factors,
+            threads=threads,
+        )
+    return EngineSettings(
+        half_life=None, window=2**31 - 1, beta=0.0, gamma=0.0, factors=factors, threads=threads
+    )
 
 
 @dataclass
@@ -149,18 +206,26 @@ class Prepared:
     solution_config: Mapping
 
 
-def prepare(recipe: str, data: InteractionData, hyperparameters: Mapping[str, str] | None,
-            feature_params: Mapping[str, str] | None,
-            solution_config: Mapping | None = None) -> Prepared:
+def prepare(
+    recipe: str,
+    data: InteractionData,
+    hyperparameters: Mapping[str, str] | None,
+    feature_params: Mapping[str, str] | None,
+    solution_config: Mapping | None = None,
+) -> Prepared:
     """Validate parameters and select the training data (shared by training and evaluation)."""
     spec = resolve(recipe)
     cfg = C.parse_config(spec.config, hyperparameters, feature_params, strict=spec.strict)
     if spec.kind == "trending":
         C.parse_trend_frequency(cfg.trend_discovery_frequency)
-    users = (getattr(cfg, "min_user_history_length_percentile", None),
-             getattr(cfg, "max_user_history_length_percentile", None))
-    items = (getattr(cfg, "min_item_interaction_count_percentile", None),
-             getattr(cfg, "max_item_interaction_count_percentile", None))
+    users = (
+        getattr(cfg, "min_user_history_length_percentile", None),
+        getattr(cfg, "max_user_history_length_percentile", None),
+    )
+    items = (
+        getattr(cfg, "min_item_interaction_count_percentile", None),
+        getattr(cfg, "max_item_interaction_count_percentile", None),
+    )
     if spec.kind == "sims" and not SIMS_ITEM_PERCENTILES & set(feature_params or {}):
         # The service's default SIMS keeps the most-interacted items (see models/sims.py):
         # the item-count percentiles filter only when the solution sets them.
@@ -169,14 +234,18 @@ def prepare(recipe: str, data: InteractionData, hyperparameters: Mapping[str, st
     if spec.kind == "nba" and any(t.upper() == "TAKEN" for t in data.event_types):
         event_type = "TAKEN"  # actions the user took are the positives
     selection = parse_selection(
-        solution_config, users if users[0] is not None else None,
-        items if items[0] is not None else None, event_type=event_type,
-        case_insensitive_types=spec.event_type is not None or spec.kind == "nba")
+        solution_config,
+        users if users[0] is not None else None,
+        items if items[0] is not None else None,
+        event_type=event_type,
+        case_insensitive_types=spec.event_type is not None or spec.kind == "nba",
+    )
     selected = select(data, selection)
     if len(selected) == 0:
         raise InvalidInputException(
             "There are no interactions left for training after applying the solution's "
-            "event type and value filters.")
+            "event type and value filters."
+        )
     return Prepared(spec, cfg, selection, selected, dict(solution_config or {}))
 
 
@@ -189,7 +258,8 @@ def _objective(prep: Prepared) -> tuple[np.ndarray | None, float]:
     meta = prep.data.items_meta
     if meta is None or column.upper() not in meta.columns:
         raise InvalidInputException(
-            f"optimizationObjective.itemAttribute {column} is not a column of the Items dataset.")
+            f"optimizationObjective.itemAttribute {column} is not a column of the Items dataset."
+        )
     values = pd.to_numeric(meta[column.upper()], errors="coerce")
     r = values.reindex(pd.Index(prep.data.items)).to_numpy(np.float64)
     lo, hi = np.nanmin(r), np.nanmax(r)
@@ -200,8 +270,12 @@ def _objective(prep: Prepared) -> tuple[np.ndarray | None, float]:
     return r, OBJECTIVE_WEIGHTS[sensitivity]
 
 
-def fit_prepared(prep: Prepared, seed: int, data: InteractionData | None = None,
-                 settings: EngineSettings | None = None) -> TrainedModel:
+def fit_prepared(
+    prep: Prepared,
+    seed: int,
+    data: InteractionData | None = None,
+    settings: EngineSettings | None = None,
+) -> TrainedModel:
     """Fit the recipe's model on ``data`` (default: the prepared selection)."""
     spec, cfg = prep.spec, prep.config
     data = prep.data if data is None else data
@@ -216,27 +290,40 @@ def fit_prepared(prep: Prepared, seed: int, data: InteractionData | None = None,
             return model
         if spec.kind == "coldstart":
             return ColdstartModel.fit_coldstart(
-                data, settings, seed, max_interactions=cfg.cold_start_max_interactions,
+                data,
+                settings,
+                seed,
+                max_interactions=cfg.cold_start_max_interactions,
                 max_duration_days=cfg.cold_start_max_duration,
-                relative_from=cfg.cold_start_relative_from, **kw)
+                relative_from=cfg.cold_start_relative_from,
+                **kw,
+            )
         return UserPersonalizationModel.fit(data, settings, seed, **kw)
     if spec.kind == "sims":
-        return SimsModel.fit(data, cfg.popularity_discount_factor, cfg.min_cointeraction_count,
-                             **common)
+        return SimsModel.fit(
+            data, cfg.popularity_discount_factor, cfg.min_cointeraction_count, **common
+        )
     if spec.kind == "similar":
         return SimilarItemsModel.fit(
-            data, popularity_discount_factor=cfg.popularity_discount_factor, **common)
+            data, popularity_discount_factor=cfg.popularity_discount_factor, **common
+        )
     if spec.kind == "popularity":
         return PopularityModel.fit(data, **common)
     if spec.kind == "trending":
-        return TrendingModel.fit(data, C.parse_trend_frequency(cfg.trend_discovery_frequency),
-                                 **common)
+        return TrendingModel.fit(
+            data, C.parse_trend_frequency(cfg.trend_discovery_frequency), **common
+        )
     raise AssertionError(spec.kind)
 
 
-def train(recipe: str, data: InteractionData, hyperparameters: Mapping[str, str] | None,
-          feature_params: Mapping[str, str] | None, seed: int,
-          solution_config: Mapping | None = None) -> TrainedModel:
+def train(
+    recipe: str,
+    data: InteractionData,
+    hyperparameters: Mapping[str, str] | None,
+    feature_params: Mapping[str, str] | None,
+    seed: int,
+    solution_config: Mapping | None = None,
+) -> TrainedModel:
     """Train the model of one solution version on all of the dataset group's data.
 
     Parameters

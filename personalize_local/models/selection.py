@@ -78,15 +78,20 @@ def parse_selection(
         weight = _float(entry.get("weight", 1.0), "eventParametersList.weight")
         if not 0.0 <= weight <= 1.0:
             raise InvalidInputException(
-                f"eventParametersList.weight must be between 0 and 1, got {weight}.")
+                f"eventParametersList.weight must be between 0 and 1, got {weight}."
+            )
         thr = entry.get("eventValueThreshold")
-        params.append(EventParameters(
-            str(entry.get("eventType", "")),
-            None if thr is None else _float(thr, "eventParametersList.eventValueThreshold"),
-            weight))
+        params.append(
+            EventParameters(
+                str(entry.get("eventType", "")),
+                None if thr is None else _float(thr, "eventParametersList.eventValueThreshold"),
+                weight,
+            )
+        )
     return Selection(
         event_type=event_type,
-        event_value_threshold=None if threshold is None
+        event_value_threshold=None
+        if threshold is None
         else _float(threshold, "eventValueThreshold"),
         event_parameters=tuple(params),
         user_percentiles=user_percentiles,
@@ -107,8 +112,10 @@ def type_weight(selection: Selection, event_type: str | None) -> float:
     if selection.event_type:
         weight = 1.0 if _same(selection.event_type, name, fold) else 0.0
     if selection.event_parameters:
-        listed = max((p.weight for p in selection.event_parameters
-                      if _same(p.event_type, name, fold)), default=0.0)
+        listed = max(
+            (p.weight for p in selection.event_parameters if _same(p.event_type, name, fold)),
+            default=0.0,
+        )
         weight = min(weight, listed)
     return weight
 

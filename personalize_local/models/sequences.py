@@ -27,18 +27,24 @@ class Sequences:
         order = data.chronological()
         counts = np.bincount(data.user_idx, minlength=data.n_users)
         indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        return cls(indptr, data.item_idx[order].astype(np.int32),
-                   data.weight[order].astype(np.float32))
+        return cls(
+            indptr, data.item_idx[order].astype(np.int32), data.weight[order].astype(np.float32)
+        )
 
     @classmethod
-    def from_lists(cls, histories: list[np.ndarray],
-                   weights: list[np.ndarray] | None = None) -> Sequences:
+    def from_lists(
+        cls, histories: list[np.ndarray], weights: list[np.ndarray] | None = None
+    ) -> Sequences:
         lengths = np.fromiter((len(h) for h in histories), np.int64, len(histories))
         indptr = np.concatenate([[0], np.cumsum(lengths)])
-        items = (np.concatenate(histories).astype(np.int32) if len(histories)
-                 else np.zeros(0, np.int32))
-        w = (np.concatenate(weights).astype(np.float32) if weights is not None and len(weights)
-             else np.ones(len(items), np.float32))
+        items = (
+            np.concatenate(histories).astype(np.int32) if len(histories) else np.zeros(0, np.int32)
+        )
+        w = (
+            np.concatenate(weights).astype(np.float32)
+            if weights is not None and len(weights)
+            else np.ones(len(items), np.float32)
+        )
         return cls(indptr, items, w)
 
     @property
@@ -64,8 +70,11 @@ class Sequences:
 
 def recency_weights(ages: np.ndarray, half_life: float | None, window: int | None) -> np.ndarray:
     """w_t = 0.5^(age_t / h), zero beyond the window; h = None means uniform weights."""
-    w = (np.ones(len(ages), np.float32) if half_life is None
-         else np.power(np.float32(0.5), ages / np.float32(half_life)))
+    w = (
+        np.ones(len(ages), np.float32)
+        if half_life is None
+        else np.power(np.float32(0.5), ages / np.float32(half_life))
+    )
     if window is not None:
         w = np.where(ages < window, w, np.float32(0.0))
     return w.astype(np.float32)
@@ -74,8 +83,10 @@ def recency_weights(ages: np.ndarray, half_life: float | None, window: int | Non
 def history_matrix(seqs: Sequences, n_items: int, weights: np.ndarray) -> sp.csr_matrix:
     """Users × items matrix summing per-position ``weights`` (duplicates add up)."""
     # Copies: scipy keeps the passed arrays and sum_duplicates() reorders them in place.
-    m = sp.csr_matrix((np.array(weights, np.float32), seqs.items.copy(), seqs.indptr.copy()),
-                      shape=(seqs.n_users, n_items))
+    m = sp.csr_matrix(
+        (np.array(weights, np.float32), seqs.items.copy(), seqs.indptr.copy()),
+        shape=(seqs.n_users, n_items),
+    )
     m.sum_duplicates()
     m.eliminate_zeros()
     return m
@@ -139,8 +150,9 @@ def lagged_pairs(seqs: Sequences, max_lag: int) -> tuple[np.ndarray, np.ndarray,
     return np.concatenate(src), np.concatenate(dst), np.concatenate(lags)
 
 
-def successor_matrix(seqs: Sequences, n_items: int, max_lag: int,
-                     half_life: float) -> sp.csr_matrix:
+def successor_matrix(
+    seqs: Sequences, n_items: int, max_lag: int, half_life: float
+) -> sp.csr_matrix:
     """S_ij = Σ over histories of 0.5^((lag − 1) / h) for each time j follows i by ``lag`` events.
 
     This is XᵀY of a next-item regression whose inputs X are recency-weighted prefixes of the
@@ -154,8 +166,9 @@ def successor_matrix(seqs: Sequences, n_items: int, max_lag: int,
     return m
 
 
-def transition_matrix(seqs: Sequences, n_items: int, window: int = 3,
-                      top_k: int | None = 200) -> sp.csr_matrix:
+def transition_matrix(
+    seqs: Sequences, n_items: int, window: int = 3, top_k: int | None = 200
+) -> sp.csr_matrix:
     """First-order "what comes next" scores.
 
     T_ij = (number of times j follows i within ``window`` events in a history) / √n_j, with
@@ -166,8 +179,9 @@ def transition_matrix(seqs: Sequences, n_items: int, window: int = 3,
     src_all, dst_all, _ = lagged_pairs(seqs, window)
     keep = src_all != dst_all
     src_all, dst_all = src_all[keep], dst_all[keep]
-    t = sp.csr_matrix((np.ones(len(src_all), np.float32), (src_all, dst_all)),
-                      shape=(n_items, n_items))
+    t = sp.csr_matrix(
+        (np.ones(len(src_all), np.float32), (src_all, dst_all)), shape=(n_items, n_items)
+    )
     t.sum_duplicates()
     freq = np.bincount(seqs.items, minlength=n_items).astype(np.float32)
     scale = 1.0 / np.sqrt(np.maximum(freq, 1.0))

@@ -38,16 +38,21 @@ class SimilarItemsModel(TrainedModel):
     features: sp.csr_matrix
 
     @classmethod
-    def fit(cls, data: InteractionData, *, recipe: str = "aws-similar-items",
-            selection: Selection | None = None,
-            popularity_discount_factor: float = 0.5, alpha_max: float = 0.8,
-            max_neighbours: int = 200) -> SimilarItemsModel:
+    def fit(
+        cls,
+        data: InteractionData,
+        *,
+        recipe: str = "aws-similar-items",
+        selection: Selection | None = None,
+        popularity_discount_factor: float = 0.5,
+        alpha_max: float = 0.8,
+        max_neighbours: int = 200,
+    ) -> SimilarItemsModel:
         """Train on selected interactions; the catalogue also holds metadata-only items."""
         x = binary_matrix(Sequences.from_data(data), data.n_items)
         popularity = np.diff(x.tocsc().indptr).astype(np.float64)
         model = cls(recipe, data.items, data.users, popularity, selection)
-        model.neighbours = cooccurrence_neighbours(x, 1, popularity_discount_factor,
-                                                   max_neighbours)
+        model.neighbours = cooccurrence_neighbours(x, 1, popularity_discount_factor, max_neighbours)
         model.features = item_features(data.items_meta, data.items, data.item_text_columns)
         has_meta = model.features.shape[1] > 0
         trust = np.minimum(1.0, popularity / TRUSTED_INTERACTIONS)
@@ -79,5 +84,6 @@ class SimilarItemsModel(TrainedModel):
 
     def score_related_indexes(self, queries: np.ndarray) -> np.ndarray:
         """Batch of related-item score rows for model item indexes (-1 = unknown)."""
-        return np.vstack([self._related(int(q)) if q >= 0 else self.score_popular()
-                          for q in queries])
+        return np.vstack(
+            [self._related(int(q)) if q >= 0 else self.score_popular() for q in queries]
+        )

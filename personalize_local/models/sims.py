@@ -62,8 +62,9 @@ def first_interactions(seqs: Sequences) -> Sequences:
     return Sequences(indptr, seqs.items[first], seqs.weights[first])
 
 
-def sequential_cooccurrence(seqs: Sequences, n_items: int,
-                            window: int = SEQUENCE_WINDOW) -> sp.csr_matrix:
+def sequential_cooccurrence(
+    seqs: Sequences, n_items: int, window: int = SEQUENCE_WINDOW
+) -> sp.csr_matrix:
     """Symmetric S_ij = Σ (1 − (d − 1) / L) over pairs of items d ≤ L positions apart.
 
     ``seqs`` should hold first interactions only (`first_interactions`); pairs of an item with
@@ -122,11 +123,15 @@ def _top_entries(m: sp.csr_matrix, k: int) -> np.ndarray:
     return keep
 
 
-def cooccurrence_neighbours(x: sp.csr_matrix, min_count: int, power: float,
-                            max_neighbours: int = 200,
-                            cells: int = 20_000_000,
-                            sequential: sp.csr_matrix | None = None,
-                            sequential_weight: float = 0.0) -> sp.csr_matrix:
+def cooccurrence_neighbours(
+    x: sp.csr_matrix,
+    min_count: int,
+    power: float,
+    max_neighbours: int = 200,
+    cells: int = 20_000_000,
+    sequential: sp.csr_matrix | None = None,
+    sequential_weight: float = 0.0,
+) -> sp.csr_matrix:
     """Top neighbours per item of C_ij / n_j^p, optionally blended with a sequential count.
 
     C is computed sparsely in row blocks of about ``cells`` potential entries; pairs with C_ij
@@ -147,7 +152,7 @@ def cooccurrence_neighbours(x: sp.csr_matrix, min_count: int, power: float,
     block = max(1, cells // max(n, 1))
     parts = []
     for start in range(0, n, block):
-        c = (xt[start:start + block] @ xb).tocsr()
+        c = (xt[start : start + block] @ xb).tocsr()
         rows = np.repeat(np.arange(c.shape[0]), np.diff(c.indptr))
         c.data[(c.data < max(min_count, 1)) | (c.indices == rows + start)] = 0.0
         c.eliminate_zeros()
@@ -155,9 +160,10 @@ def cooccurrence_neighbours(x: sp.csr_matrix, min_count: int, power: float,
         if blend:
             kept = c.copy()
             kept.data[:] = 1.0
-            s = (sequential[start:start + block].multiply(kept) @ discount).tocsr()
-            v = ((1.0 - sequential_weight) * _row_scaled(v)
-                 + sequential_weight * _row_scaled(s)).tocsr()
+            s = (sequential[start : start + block].multiply(kept) @ discount).tocsr()
+            v = (
+                (1.0 - sequential_weight) * _row_scaled(v) + sequential_weight * _row_scaled(s)
+            ).tocsr()
         v.sort_indices()
         v.data = v.data.astype(np.float32) + tie[v.indices]
         keep = _top_entries(v, k)
@@ -169,8 +175,7 @@ def cooccurrence_neighbours(x: sp.csr_matrix, min_count: int, power: float,
     return sp.csr_matrix((d.astype(np.float32), (r, c_)), shape=(n, n), dtype=np.float32)
 
 
-def related_with_fill(neighbours: sp.csr_matrix, popularity: np.ndarray,
-                      query: int) -> np.ndarray:
+def related_with_fill(neighbours: sp.csr_matrix, popularity: np.ndarray, query: int) -> np.ndarray:
     """Neighbour scores above a popularity fill in [0, 1); the query item gets −inf."""
     pop = np.asarray(popularity, np.float64)
     fill = pop / (pop.max() + 1.0) if pop.max() > 0 else np.zeros_like(pop)
@@ -179,8 +184,9 @@ def related_with_fill(neighbours: sp.csr_matrix, popularity: np.ndarray,
     if hi > lo:
         vals = neighbours.data[lo:hi].astype(np.float64)
         # 1 + scaled neighbour score: every neighbour outranks every fill item.
-        scores[neighbours.indices[lo:hi]] = 1.0 + vals / vals.max() + fill[
-            neighbours.indices[lo:hi]] * 1e-6
+        scores[neighbours.indices[lo:hi]] = (
+            1.0 + vals / vals.max() + fill[neighbours.indices[lo:hi]] * 1e-6
+        )
     scores[query] = -np.inf
     return scores
 
@@ -191,12 +197,18 @@ class SimsModel(TrainedModel):
     neighbours: sp.csr_matrix
 
     @classmethod
-    def fit(cls, data: InteractionData, popularity_discount_factor: float,
-            min_cointeraction_count: int, *, recipe: str = "aws-sims",
-            selection: Selection | None = None,
-            max_neighbours: int = 200,
-            sequence_window: int = SEQUENCE_WINDOW,
-            sequence_weight: float = SEQUENCE_WEIGHT) -> SimsModel:
+    def fit(
+        cls,
+        data: InteractionData,
+        popularity_discount_factor: float,
+        min_cointeraction_count: int,
+        *,
+        recipe: str = "aws-sims",
+        selection: Selection | None = None,
+        max_neighbours: int = 200,
+        sequence_window: int = SEQUENCE_WINDOW,
+        sequence_weight: float = SEQUENCE_WEIGHT,
+    ) -> SimsModel:
         """Train on selected interactions; the catalogue is the items that have any.
 
         ``sequence_weight = 0`` gives the plain whole-history co-occurrence model.
@@ -211,12 +223,19 @@ class SimsModel(TrainedModel):
         x = binary_matrix(seqs, len(present))
         popularity = np.diff(x.tocsc().indptr).astype(np.float64)
         model = cls(recipe, data.items[present], data.users, popularity, selection)
-        sequential = (sequential_cooccurrence(first_interactions(seqs), len(present),
-                                              sequence_window)
-                      if sequence_weight > 0 else None)
+        sequential = (
+            sequential_cooccurrence(first_interactions(seqs), len(present), sequence_window)
+            if sequence_weight > 0
+            else None
+        )
         model.neighbours = cooccurrence_neighbours(
-            x, min_cointeraction_count, popularity_discount_factor, max_neighbours,
-            sequential=sequential, sequential_weight=sequence_weight)
+            x,
+            min_cointeraction_count,
+            popularity_discount_factor,
+            max_neighbours,
+            sequential=sequential,
+            sequential_weight=sequence_weight,
+        )
         return model
 
     def score_related(self, item_id: str) -> np.ndarray:
@@ -228,5 +247,11 @@ class SimsModel(TrainedModel):
 
     def score_related_indexes(self, queries: np.ndarray) -> np.ndarray:
         """Batch of related-item score rows for model item indexes (-1 = unknown)."""
-        return np.vstack([related_with_fill(self.neighbours, self.popularity, int(q))
-                          if q >= 0 else self.score_popular() for q in queries])
+        return np.vstack(
+            [
+                related_with_fill(self.neighbours, self.popularity, int(q))
+                if q >= 0
+                else self.score_popular()
+                for q in queries
+            ]
+        )

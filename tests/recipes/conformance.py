@@ -17,9 +17,14 @@ from personalize_local.evaluation import solution_metrics
 from personalize_local.models import InteractionData, TrainedModel, to_probabilities, train
 
 ITEM_LIST_KEYS = {
-    "coverage", "mean_reciprocal_rank_at_25", "normalized_discounted_cumulative_gain_at_5",
-    "normalized_discounted_cumulative_gain_at_10", "normalized_discounted_cumulative_gain_at_25",
-    "precision_at_5", "precision_at_10", "precision_at_25",
+    "coverage",
+    "mean_reciprocal_rank_at_25",
+    "normalized_discounted_cumulative_gain_at_5",
+    "normalized_discounted_cumulative_gain_at_10",
+    "normalized_discounted_cumulative_gain_at_25",
+    "precision_at_5",
+    "precision_at_10",
+    "precision_at_25",
 }
 SEGMENT_KEYS = {"coverage", "hits_at_1_percent", "recall_at_1_percent"}
 
@@ -42,8 +47,14 @@ class RecipeConformance:
     @pytest.fixture(scope="class")
     @classmethod
     def model(cls, data: InteractionData) -> TrainedModel:
-        return train(cls.recipe, data, cls.hyperparameters, cls.feature_params, seed=3,
-                     solution_config=cls.solution_config)
+        return train(
+            cls.recipe,
+            data,
+            cls.hyperparameters,
+            cls.feature_params,
+            seed=3,
+            solution_config=cls.solution_config,
+        )
 
     def _scores(self, model: TrainedModel, data: InteractionData) -> np.ndarray:
         items, times = history_of(data, 0)
@@ -66,12 +77,19 @@ class RecipeConformance:
         assert set(top) <= set(np.argsort(-model.popularity, kind="stable")[:10])
 
     def test_unknown_items_are_ignored(self, model):
-        np.testing.assert_array_equal(model.score_user(["no-such-item", "nor-this"]),
-                                      model.score_user([]))
+        np.testing.assert_array_equal(
+            model.score_user(["no-such-item", "nor-this"]), model.score_user([])
+        )
 
     def test_same_seed_same_model(self, model, data):
-        again = train(self.recipe, data, self.hyperparameters, self.feature_params, seed=3,
-                      solution_config=self.solution_config)
+        again = train(
+            self.recipe,
+            data,
+            self.hyperparameters,
+            self.feature_params,
+            seed=3,
+            solution_config=self.solution_config,
+        )
         np.testing.assert_array_equal(self._scores(again, data), self._scores(model, data))
 
     def test_probabilities_sum_to_one(self, model, data):
@@ -87,11 +105,22 @@ class RecipeConformance:
         assert np.all(np.diff(scores) <= 0)
 
     def test_solution_metrics_are_deterministic_and_bounded(self, data):
-        first = solution_metrics(self.recipe, data, self.hyperparameters, self.feature_params,
-                                 seed=5, solution_config=self.solution_config)
-        second = solution_metrics(self.recipe, data, self.hyperparameters,
-                                  self.feature_params, seed=5,
-                                  solution_config=self.solution_config)
+        first = solution_metrics(
+            self.recipe,
+            data,
+            self.hyperparameters,
+            self.feature_params,
+            seed=5,
+            solution_config=self.solution_config,
+        )
+        second = solution_metrics(
+            self.recipe,
+            data,
+            self.hyperparameters,
+            self.feature_params,
+            seed=5,
+            solution_config=self.solution_config,
+        )
         assert first == second
         assert self.metric_keys <= set(first)
         assert all(0.0 <= v <= 1.0 for v in first.values())

@@ -24,10 +24,14 @@ def user_id(cluster: int, k: int) -> str:
     return f"u{cluster}_{k}"
 
 
-def clustered_frames(n_clusters: int = 4, users_per_cluster: int = 30,
-                     items_per_cluster: int = 12, events_per_user: int = 8, seed: int = 0,
-                     event_types: tuple[str, ...] = ("click",),
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def clustered_frames(
+    n_clusters: int = 4,
+    users_per_cluster: int = 30,
+    items_per_cluster: int = 12,
+    events_per_user: int = 8,
+    seed: int = 0,
+    event_types: tuple[str, ...] = ("click",),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(interactions, items) frames of the clustered world; items carry GENRES and a year."""
     rng = np.random.default_rng(seed)
     rows = []
@@ -36,13 +40,23 @@ def clustered_frames(n_clusters: int = 4, users_per_cluster: int = 30,
             items = rng.choice(items_per_cluster, size=events_per_user, replace=False)
             start = T0 + int(rng.integers(0, 30 * DAY))
             for step, i in enumerate(items):
-                rows.append((user_id(c, k), item_id(c, int(i)), start + step * 3600,
-                             event_types[int(rng.integers(len(event_types)))]))
+                rows.append(
+                    (
+                        user_id(c, k),
+                        item_id(c, int(i)),
+                        start + step * 3600,
+                        event_types[int(rng.integers(len(event_types)))],
+                    )
+                )
     inter = pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"])
     items = pd.DataFrame(
-        [(item_id(c, k), f"genre{c}|common", 1990 + c, T0 - 400 * DAY)
-         for c in range(n_clusters) for k in range(items_per_cluster)],
-        columns=["ITEM_ID", "GENRES", "YEAR", "CREATION_TIMESTAMP"])
+        [
+            (item_id(c, k), f"genre{c}|common", 1990 + c, T0 - 400 * DAY)
+            for c in range(n_clusters)
+            for k in range(items_per_cluster)
+        ],
+        columns=["ITEM_ID", "GENRES", "YEAR", "CREATION_TIMESTAMP"],
+    )
     return inter, items
 
 
@@ -60,9 +74,13 @@ def with_cold_items(n_clusters: int = 4, per_cluster: int = 3, **kwargs) -> Inte
     inter, items = clustered_frames(n_clusters=n_clusters, **kwargs)
     latest = int(inter["TIMESTAMP"].max())
     cold = pd.DataFrame(
-        [(f"cold{c}_{k}", f"genre{c}|common", 1990 + c, latest - DAY)
-         for c in range(n_clusters) for k in range(per_cluster)],
-        columns=list(items.columns))
+        [
+            (f"cold{c}_{k}", f"genre{c}|common", 1990 + c, latest - DAY)
+            for c in range(n_clusters)
+            for k in range(per_cluster)
+        ],
+        columns=list(items.columns),
+    )
     return InteractionData.from_frames(inter, pd.concat([items, cold], ignore_index=True))
 
 
@@ -73,19 +91,18 @@ def trending_frames(seed: int = 0) -> pd.DataFrame:
     end = T0 + 10 * DAY
     rows = []
     for n in range(3000):
-        rows.append((f"u{n % 300}", f"steady{int(rng.integers(20))}",
-                     int(rng.integers(T0, end))))
+        rows.append((f"u{n % 300}", f"steady{int(rng.integers(20))}", int(rng.integers(T0, end))))
     for hour in range(8):  # hour 0 is the last hour before `end`
         for n in range(2 ** (7 - hour)):
-            rows.append((f"r{hour}_{n}", "rocket",
-                         end - hour * 3600 - int(rng.integers(1, 3600))))
+            rows.append((f"r{hour}_{n}", "rocket", end - hour * 3600 - int(rng.integers(1, 3600))))
     for n in range(40):
         rows.append((f"u{n}", "fading", end - 4 * 3600 - int(rng.integers(0, 3600))))
     return pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP"])
 
 
-def repeat_frames(n_users: int = 60, n_items: int = 30, length: int = 12,
-                  seed: int = 0) -> pd.DataFrame:
+def repeat_frames(
+    n_users: int = 60, n_items: int = 30, length: int = 12, seed: int = 0
+) -> pd.DataFrame:
     """Every event is followed by a second event on the same item (click, then watch)."""
     rng = np.random.default_rng(seed)
     rows = []

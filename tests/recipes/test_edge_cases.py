@@ -9,15 +9,32 @@ import pytest
 from personalize_local.evaluation import solution_metrics
 from personalize_local.models import InteractionData, train
 
-TINY = pd.DataFrame({"USER_ID": ["a", "a", "b", "b", "c"], "ITEM_ID": ["x", "y", "x", "z", "w"],
-                     "TIMESTAMP": [1, 2, 3, 4, 5]})
+TINY = pd.DataFrame(
+    {
+        "USER_ID": ["a", "a", "b", "b", "c"],
+        "ITEM_ID": ["x", "y", "x", "z", "w"],
+        "TIMESTAMP": [1, 2, 3, 4, 5],
+    }
+)
 
 
-@pytest.mark.parametrize("recipe", [
-    "aws-user-personalization", "aws-user-personalization-v2", "aws-personalized-ranking",
-    "aws-sims", "aws-similar-items", "aws-popularity-count", "aws-trending-now",
-    "aws-item-affinity", "aws-item-attribute-affinity", "aws-next-best-action",
-    "aws-vod-top-picks", "aws-ecomm-recommended-for-you"])
+@pytest.mark.parametrize(
+    "recipe",
+    [
+        "aws-user-personalization",
+        "aws-user-personalization-v2",
+        "aws-personalized-ranking",
+        "aws-sims",
+        "aws-similar-items",
+        "aws-popularity-count",
+        "aws-trending-now",
+        "aws-item-affinity",
+        "aws-item-attribute-affinity",
+        "aws-next-best-action",
+        "aws-vod-top-picks",
+        "aws-ecomm-recommended-for-you",
+    ],
+)
 def test_tiny_dataset(recipe):
     data = InteractionData.from_frames(TINY)
     model = train(recipe, data, {}, {}, seed=0)

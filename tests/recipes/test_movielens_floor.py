@@ -24,21 +24,31 @@ ML100K = Path(os.environ.get("MOVIELENS_DIR", REPO.parent / "shared" / "data")) 
 def ml100k_positive() -> InteractionData:
     if not (ML100K / "u.data").exists():
         pytest.skip(f"MovieLens 100k not found at {ML100K} (set MOVIELENS_DIR)")
-    ratings = pd.read_csv(ML100K / "u.data", sep="\t",
-                          names=["USER_ID", "ITEM_ID", "RATING", "TIMESTAMP"])
+    ratings = pd.read_csv(
+        ML100K / "u.data", sep="\t", names=["USER_ID", "ITEM_ID", "RATING", "TIMESTAMP"]
+    )
     return InteractionData.from_frames(ratings[ratings.RATING > 3])
 
 
-@pytest.mark.parametrize(("recipe", "metric", "floor"), [
-    # seeds 0/1 measure 0.129 / 0.078; popularity 0.034 / 0.050
-    ("aws-user-personalization", "normalized_discounted_cumulative_gain_at_10", 0.08),
-    # seeds 0/1 measure 0.056 / 0.046; popularity 0.028 / 0.046
-    ("aws-sims", "mean_reciprocal_rank_at_25", 0.04),
-])
+@pytest.mark.parametrize(
+    ("recipe", "metric", "floor"),
+    [
+        # seeds 0/1 measure 0.129 / 0.078; popularity 0.034 / 0.050
+        ("aws-user-personalization", "normalized_discounted_cumulative_gain_at_10", 0.08),
+        # seeds 0/1 measure 0.056 / 0.046; popularity 0.028 / 0.046
+        ("aws-sims", "mean_reciprocal_rank_at_25", 0.04),
+    ],
+)
 def test_accuracy_floor(ml100k_positive, recipe, metric, floor):
-    mean = sum(solution_metrics(recipe, ml100k_positive, {}, {}, seed)[metric]
-               for seed in (0, 1)) / 2
-    popular = sum(solution_metrics("aws-popularity-count", ml100k_positive, {}, {}, seed)[metric]
-                  for seed in (0, 1)) / 2
+    mean = (
+        sum(solution_metrics(recipe, ml100k_positive, {}, {}, seed)[metric] for seed in (0, 1)) / 2
+    )
+    popular = (
+        sum(
+            solution_metrics("aws-popularity-count", ml100k_positive, {}, {}, seed)[metric]
+            for seed in (0, 1)
+        )
+        / 2
+    )
     assert mean >= floor
     assert mean > popular

@@ -25,10 +25,18 @@ class TestPopularityCount(RecipeConformance):
 
     def test_order_is_the_count_of_distinct_users(self):
         frame = pd.DataFrame(
-            [("u1", "a", 1), ("u1", "a", 2), ("u1", "a", 3),  # one user, three events
-             ("u1", "b", 4), ("u2", "b", 5),
-             ("u1", "c", 6), ("u2", "c", 7), ("u3", "c", 8)],
-            columns=["USER_ID", "ITEM_ID", "TIMESTAMP"])
+            [
+                ("u1", "a", 1),
+                ("u1", "a", 2),
+                ("u1", "a", 3),  # one user, three events
+                ("u1", "b", 4),
+                ("u2", "b", 5),
+                ("u1", "c", 6),
+                ("u2", "c", 7),
+                ("u3", "c", 8),
+            ],
+            columns=["USER_ID", "ITEM_ID", "TIMESTAMP"],
+        )
         model = train(self.recipe, InteractionData.from_frames(frame), {}, {}, seed=0)
         ids, scores = model.recommend([], n=3)
         assert list(ids) == ["c", "b", "a"]
@@ -73,8 +81,9 @@ class TestTrendingNow(RecipeConformance):
         # The rocket keeps accelerating, so the trend seen before the test window continues
         # into it; popularity-count's list (the steady items) would not capture it.
         for window in ("1 hour", "3 hours"):
-            got = solution_metrics(self.recipe, data, {}, {"trend_discovery_frequency": window},
-                                   seed=0)["trend_prediction_accuracy"]
+            got = solution_metrics(
+                self.recipe, data, {}, {"trend_discovery_frequency": window}, seed=0
+            )["trend_prediction_accuracy"]
             assert 0.5 < got <= 1.0
 
     def test_frequency_must_be_a_documented_value(self, data):

@@ -20,8 +20,10 @@ def data() -> InteractionData:
 class TestSims(RecipeConformance):
     recipe = "aws-sims"
     # Keep every item explicitly (the percentiles filter only when a solution sets them).
-    feature_params: ClassVar = {"min_item_interaction_count_percentile": "0.0",
-                                "max_item_interaction_count_percentile": "1.0"}
+    feature_params: ClassVar = {
+        "min_item_interaction_count_percentile": "0.0",
+        "max_item_interaction_count_percentile": "1.0",
+    }
 
     def test_related_items_come_from_the_items_cluster(self, model):
         for c in range(4):
@@ -33,10 +35,12 @@ class TestSims(RecipeConformance):
         np.testing.assert_array_equal(model.score_related("nope"), model.score_popular())
 
     def test_min_cointeraction_count_cuts_weak_pairs(self, data):
-        strict = train(self.recipe, data, {"min_cointeraction_count": "10"},
-                       self.feature_params, seed=0)
-        loose = train(self.recipe, data, {"min_cointeraction_count": "1"},
-                      self.feature_params, seed=0)
+        strict = train(
+            self.recipe, data, {"min_cointeraction_count": "10"}, self.feature_params, seed=0
+        )
+        loose = train(
+            self.recipe, data, {"min_cointeraction_count": "1"}, self.feature_params, seed=0
+        )
         assert strict.neighbours.nnz < loose.neighbours.nnz
 
     def test_default_keeps_the_most_interacted_items(self, data):
@@ -45,8 +49,9 @@ class TestSims(RecipeConformance):
         assert len(model.item_ids) == data.n_items
 
     def test_item_percentiles_set_by_the_solution_drop_the_most_interacted_items(self, data):
-        model = train(self.recipe, data, {}, {"max_item_interaction_count_percentile": "0.9"},
-                      seed=0)
+        model = train(
+            self.recipe, data, {}, {"max_item_interaction_count_percentile": "0.9"}, seed=0
+        )
         assert 0 < len(model.item_ids) < data.n_items
         counts = np.bincount(data.item_idx, minlength=data.n_items)
         kept = np.isin(data.items, model.item_ids)

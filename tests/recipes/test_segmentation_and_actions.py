@@ -45,8 +45,7 @@ class TestItemAttributeAffinity(RecipeConformance):
     def test_and_or_expressions(self, model):
         assert len(model.items_matching('ITEMS.genres = "genre1" AND ITEMS.YEAR = "1991"')) == 12
         assert len(model.items_matching('ITEMS.GENRES = "genre1" AND ITEMS.YEAR = "1990"')) == 0
-        assert len(model.items_matching('ITEMS.GENRES = "genre1" OR ITEMS.GENRES = "genre3"')
-                   ) == 24
+        assert len(model.items_matching('ITEMS.GENRES = "genre1" OR ITEMS.GENRES = "genre3"')) == 24
 
     def test_bad_expression_is_rejected(self, model):
         with pytest.raises(InvalidInputException):
@@ -71,8 +70,14 @@ class TestNextBestAction(RecipeConformance):
 def test_hrnn_coldstart_recommends_only_cold_items():
     inter, items = clustered_frames(users_per_cluster=20)
     latest = int(inter["TIMESTAMP"].max())
-    cold = pd.DataFrame([(f"new{c}_{k}", f"genre{c}|common", 2000, latest - DAY)
-                         for c in range(4) for k in range(30)], columns=list(items.columns))
+    cold = pd.DataFrame(
+        [
+            (f"new{c}_{k}", f"genre{c}|common", 2000, latest - DAY)
+            for c in range(4)
+            for k in range(30)
+        ],
+        columns=list(items.columns),
+    )
     data = InteractionData.from_frames(inter, pd.concat([items, cold], ignore_index=True))
     model = train("aws-hrnn-coldstart", data, {}, {}, seed=0)
     ids, _ = model.recommend([item_id(2, k) for k in range(4)], n=10)

@@ -40,8 +40,9 @@ class TestUserPersonalization(RecipeConformance):
 
     def test_a_new_event_changes_recommendations_without_retraining(self, model):
         before, _ = model.recommend([item_id(0, 0), item_id(0, 1)], n=5)
-        after, _ = model.recommend([item_id(0, 0), item_id(0, 1), item_id(2, 0), item_id(2, 1),
-                                    item_id(2, 2)], n=5)
+        after, _ = model.recommend(
+            [item_id(0, 0), item_id(0, 1), item_id(2, 0), item_id(2, 1), item_id(2, 2)], n=5
+        )
         assert cluster_of(before[0]) == 0
         assert cluster_of(after[0]) == 2  # the latest events dominate (recency weights)
 
@@ -52,7 +53,8 @@ class TestUserPersonalization(RecipeConformance):
         # an event of another type does not count
         np.testing.assert_array_equal(
             model.score_user([item_id(0, 0), item_id(3, 0)], history_types=["click", "view"]),
-            model.score_user([item_id(0, 0)], history_types=["click"]))
+            model.score_user([item_id(0, 0)], history_types=["click"]),
+        )
 
 
 class TestUserPersonalizationV2(RecipeConformance):
@@ -99,12 +101,14 @@ def test_exploration_surfaces_young_items_of_the_users_taste():
     model = train("aws-user-personalization", data, {}, {}, seed=0)
     history = [item_id(1, k) for k in range(4)]
     plain = model.score_user_explored(history, weight=0.0, rng=np.random.default_rng(0))
-    explored = model.score_user_explored(history, weight=0.9, age_cutoff_days=7,
-                                         rng=np.random.default_rng(0))
+    explored = model.score_user_explored(
+        history, weight=0.9, age_cutoff_days=7, rng=np.random.default_rng(0)
+    )
     top_plain = model.item_ids[np.argsort(-plain, kind="stable")[:3]]
     top_explored = model.item_ids[np.argsort(-explored, kind="stable")[:3]]
     assert not any(i.startswith("cold") for i in top_plain)
     assert all(i.startswith("cold1_") for i in top_explored)
-    aged = model.score_user_explored(history, weight=0.9, age_cutoff_days=0.5,
-                                     rng=np.random.default_rng(0))
+    aged = model.score_user_explored(
+        history, weight=0.9, age_cutoff_days=0.5, rng=np.random.default_rng(0)
+    )
     assert not any(i.startswith("cold") for i in model.item_ids[np.argsort(-aged)[:3]])

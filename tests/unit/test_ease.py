@@ -22,8 +22,9 @@ def test_spd_inverse_matches_numpy():
     rng = np.random.default_rng(0)
     a = rng.standard_normal((300, 40)).astype(np.float32)
     g = a @ a.T + 5 * np.eye(300, dtype=np.float32)
-    np.testing.assert_allclose(spd_inverse(g.copy()), np.linalg.inv(g.astype(np.float64)),
-                               rtol=1e-3, atol=1e-6)
+    np.testing.assert_allclose(
+        spd_inverse(g.copy()), np.linalg.inv(g.astype(np.float64)), rtol=1e-3, atol=1e-6
+    )
 
 
 def test_ease_is_the_closed_form():
@@ -69,8 +70,7 @@ def test_repeat_statistics():
 
 
 def test_sequences_follow_time_then_file_order():
-    frame = pd.DataFrame({"USER_ID": ["u"] * 3, "ITEM_ID": ["x", "y", "z"],
-                          "TIMESTAMP": [9, 1, 9]})
+    frame = pd.DataFrame({"USER_ID": ["u"] * 3, "ITEM_ID": ["x", "y", "z"], "TIMESTAMP": [9, 1, 9]})
     data = InteractionData.from_frames(frame)
     s = Sequences.from_data(data)
     assert [data.items[i] for i in s.items] == ["y", "x", "z"]

@@ -35,8 +35,16 @@ def test_age_cutoff_and_impressions():
     rng = np.random.default_rng(0)
     short = explore(scores, rel, ages, counts, 0.9, 1.5, rng)
     assert top_k(short, 1)[0] == 0  # nothing is young enough
-    shown = explore(scores, rel, ages, counts, 0.9, 30.0, np.random.default_rng(0),
-                    impressions=np.array([0, 0, 0, 100, 0, 0.0]))
+    shown = explore(
+        scores,
+        rel,
+        ages,
+        counts,
+        0.9,
+        30.0,
+        np.random.default_rng(0),
+        impressions=np.array([0, 0, 0, 100, 0, 0.0]),
+    )
     fresh = explore(scores, rel, ages, counts, 0.9, 30.0, np.random.default_rng(0))
     assert shown[3] < fresh[3]  # impressions without clicks shrink the bonus
 

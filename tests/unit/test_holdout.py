@@ -16,10 +16,12 @@ from personalize_local.models import InteractionData
 
 
 def frame(n_users: int = 50, length: int = 10) -> InteractionData:
-    rows = [(f"u{u}", f"i{(u + t) % 17}", 1000 + t, "x") for u in range(n_users)
-            for t in range(length)]
+    rows = [
+        (f"u{u}", f"i{(u + t) % 17}", 1000 + t, "x") for u in range(n_users) for t in range(length)
+    ]
     return InteractionData.from_frames(
-        pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"]))
+        pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"])
+    )
 
 
 def test_ten_percent_of_users_seeded():
@@ -32,8 +34,9 @@ def test_ten_percent_of_users_seeded():
 
 def test_users_with_one_event_are_never_test_users():
     rows = [("solo", "i1", 5)] + [(f"u{u}", f"i{t}", t) for u in range(20) for t in range(3)]
-    data = InteractionData.from_frames(pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID",
-                                                                   "TIMESTAMP"]))
+    data = InteractionData.from_frames(
+        pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP"])
+    )
     for seed in range(20):
         assert "solo" not in data.users[choose_test_users(data, seed)]
 
@@ -49,10 +52,10 @@ def test_last_and_fraction_truth():
 
 
 def test_ties_keep_file_order():
-    rows = [("u", "a", 5), ("u", "b", 5), ("u", "c", 1)] + [
-        (f"v{n}", "a", 1) for n in range(30)]
-    data = InteractionData.from_frames(pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID",
-                                                                   "TIMESTAMP"]))
+    rows = [("u", "a", 5), ("u", "b", 5), ("u", "c", 1)] + [(f"v{n}", "a", 1) for n in range(30)]
+    data = InteractionData.from_frames(
+        pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP"])
+    )
     order = data.chronological()
     u_rows = order[data.user_idx[order] == 0]
     assert [data.items[i] for i in data.item_idx[u_rows]] == ["c", "a", "b"]
@@ -64,8 +67,7 @@ def test_hold_out_users_partitions_the_data():
     test_users = set(split.test_users)
     assert not test_users & set(np.unique(split.train.user_idx))
     assert len(split.train) == len(data) - 10 * len(test_users)
-    assert all(len(i) == 9 and len(t) == 1 for i, t in zip(split.inputs, split.truths,
-                                                           strict=True))
+    assert all(len(i) == 9 and len(t) == 1 for i, t in zip(split.inputs, split.truths, strict=True))
 
 
 def test_segmentation_split_is_80_20_per_user():
@@ -76,7 +78,8 @@ def test_segmentation_split_is_80_20_per_user():
 
 def test_dedupe_keeps_first_occurrence():
     rows = [("u", "a", 1), ("u", "a", 2), ("u", "b", 3), ("w", "a", 4)]
-    data = InteractionData.from_frames(pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID",
-                                                                   "TIMESTAMP"]))
+    data = InteractionData.from_frames(
+        pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP"])
+    )
     out = dedupe_first(data)
     assert sorted(out.timestamp.tolist()) == [1, 3, 4]

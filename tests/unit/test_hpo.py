@@ -12,9 +12,11 @@ HPO = {
     "hpoResourceConfig": {"maxNumberOfTrainingJobs": "4"},
     "algorithmHyperParameterRanges": {
         "continuousHyperParameterRanges": [
-            {"name": "popularity_discount_factor", "minValue": 0.0, "maxValue": 1.0}],
+            {"name": "popularity_discount_factor", "minValue": 0.0, "maxValue": 1.0}
+        ],
         "integerHyperParameterRanges": [
-            {"name": "min_cointeraction_count", "minValue": 1, "maxValue": 10}],
+            {"name": "min_cointeraction_count", "minValue": 1, "maxValue": 10}
+        ],
     },
 }
 
@@ -38,8 +40,15 @@ def test_search_is_seeded_and_returns_the_best_trial(data):
 
 
 def test_default_space_and_objective(data):
-    best, trials = tune("aws-user-personalization", data,
-                        {"hpoResourceConfig": {"maxNumberOfTrainingJobs": "3"}}, None, {}, {}, 0)
+    best, trials = tune(
+        "aws-user-personalization",
+        data,
+        {"hpoResourceConfig": {"maxNumberOfTrainingJobs": "3"}},
+        None,
+        {},
+        {},
+        0,
+    )
     assert all("normalized_discounted_cumulative_gain_at_25" in t.metrics for t in trials)
     assert set(best) <= {"hidden_dimension", "bptt", "recency_mask"}
 
@@ -52,7 +61,10 @@ def test_minimize_picks_the_lowest(data):
 
 
 def test_unknown_range_name_is_rejected(data):
-    bad = {"algorithmHyperParameterRanges": {"integerHyperParameterRanges": [
-        {"name": "depth", "minValue": 1, "maxValue": 2}]}}
+    bad = {
+        "algorithmHyperParameterRanges": {
+            "integerHyperParameterRanges": [{"name": "depth", "minValue": 1, "maxValue": 2}]
+        }
+    }
     with pytest.raises(InvalidInputException, match="depth"):
         tune("aws-sims", data, bad, None, {}, {}, seed=0)

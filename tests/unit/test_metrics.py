@@ -106,17 +106,20 @@ def test_average_rewards_is_one_for_the_best_list():
 
 
 # properties -------------------------------------------------------------------------------
-hit_rows = st.lists(st.lists(st.integers(0, 1), min_size=25, max_size=25), min_size=1,
-                    max_size=20)
+hit_rows = st.lists(st.lists(st.integers(0, 1), min_size=25, max_size=25), min_size=1, max_size=20)
 
 
 @given(hit_rows, st.sampled_from([5, 10, 25]))
 def test_metrics_are_bounded(rows, k):
     hits = np.array(rows, float)
     n_rel = np.maximum(hits.sum(axis=1), 1).astype(int)
-    for value in (M.mean_reciprocal_rank(hits), M.ndcg_at_k(hits, n_rel, k),
-                  M.precision_at_k(hits, k), M.hit_rate_at_k(hits, k),
-                  M.recall_at_k(hits, n_rel, k)):
+    for value in (
+        M.mean_reciprocal_rank(hits),
+        M.ndcg_at_k(hits, n_rel, k),
+        M.precision_at_k(hits, k),
+        M.hit_rate_at_k(hits, k),
+        M.recall_at_k(hits, n_rel, k),
+    ):
         assert 0.0 <= value <= 1.0 + 1e-12
 
 
@@ -138,5 +141,4 @@ def test_moving_a_hit_down_never_helps(rank):
 
 @given(st.integers(1, 25))
 def test_single_hit_ndcg_is_the_log_discount(rank):
-    assert M.ndcg_at_k(hits_at([rank]), np.array([1]), 25) == pytest.approx(
-        1 / math.log2(rank + 1))
+    assert M.ndcg_at_k(hits_at([rank]), np.array([1]), 25) == pytest.approx(1 / math.log2(rank + 1))

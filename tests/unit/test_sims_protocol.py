@@ -41,7 +41,8 @@ def test_ndcg_ideals_agree_when_every_relevant_item_can_be_hit(ranks):
     h = hits_at(ranks)
     for k in (5, 10, 25):
         assert M.ndcg_at_k(h, n_rel, k, M.RETRIEVED) == pytest.approx(
-            M.ndcg_at_k(h, n_rel, k, M.RELEVANT))
+            M.ndcg_at_k(h, n_rel, k, M.RELEVANT)
+        )
 
 
 def test_ndcg_retrieved_is_zero_without_relevant_items_and_rejects_unknown_ideals():
@@ -83,10 +84,15 @@ def test_without_the_sequential_term_the_model_is_plain_cooccurrence():
 
 def test_min_cointeraction_count_also_bounds_the_sequential_pairs():
     # Items 0 and 1 are adjacent in one history only: C_01 = 1 < 2, so no score at all.
-    data = InteractionData.from_frames(pd.DataFrame({
-        "USER_ID": ["a", "a", "a", "b", "b", "c", "c"],
-        "ITEM_ID": ["0", "1", "2", "1", "2", "1", "2"],
-        "TIMESTAMP": [1, 2, 3, 1, 2, 1, 2]}))
+    data = InteractionData.from_frames(
+        pd.DataFrame(
+            {
+                "USER_ID": ["a", "a", "a", "b", "b", "c", "c"],
+                "ITEM_ID": ["0", "1", "2", "1", "2", "1", "2"],
+                "TIMESTAMP": [1, 2, 3, 1, 2, 1, 2],
+            }
+        )
+    )
     model = S.SimsModel.fit(data, 0.5, 2)
     row = model.neighbours[int(model.item_index(["0"])[0])]
     assert row.nnz == 0
@@ -101,8 +107,9 @@ def test_items_taken_up_together_rank_above_items_far_apart():
     for u in range(20):
         seq = ["q", "near"] + [f"f{u}_{k}" for k in range(60)] + ["far"]
         rows += [(f"u{u}", item, t) for t, item in enumerate(seq)]
-    data = InteractionData.from_frames(pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID",
-                                                                   "TIMESTAMP"]))
+    data = InteractionData.from_frames(
+        pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP"])
+    )
     model = train("aws-sims", data, {}, {}, seed=0)
     ids, _ = model.recommend_related("q", n=2)
     assert ids[0] == "near"
@@ -125,8 +132,7 @@ def test_related_items_default_to_the_newest_ten_percent(long_histories):
     assert default_holdout(up) == LAST
     split = user_split(sims, 0)
     assert all(len(t) == 3 for t in split.truths)  # the newest 3 of 30 first interactions
-    assert all(not np.isin(t, i).any() for i, t in zip(split.inputs, split.truths,
-                                                         strict=True))
+    assert all(not np.isin(t, i).any() for i, t in zip(split.inputs, split.truths, strict=True))
 
 
 def test_sims_metrics_can_exceed_the_single_item_precision_bound(long_histories):

@@ -37,8 +37,16 @@ def test_objective_adds_average_rewards():
     data = InteractionData.from_frames(inter, items)
     cfg = {"optimizationObjective": {"itemAttribute": "PRICE", "objectiveSensitivity": "HIGH"}}
     high = solution_metrics("aws-user-personalization", data, {}, {}, 0, solution_config=cfg)
-    off = solution_metrics("aws-user-personalization", data, {}, {}, 0, solution_config={
-        "optimizationObjective": {"itemAttribute": "PRICE", "objectiveSensitivity": "OFF"}})
+    off = solution_metrics(
+        "aws-user-personalization",
+        data,
+        {},
+        {},
+        0,
+        solution_config={
+            "optimizationObjective": {"itemAttribute": "PRICE", "objectiveSensitivity": "OFF"}
+        },
+    )
     assert 0 < off["average_rewards_at_k"] < high["average_rewards_at_k"] <= 1
 
 
@@ -50,8 +58,14 @@ def test_ranking_scores_a_small_candidate_set(data):
 
 def test_coverage_counts_metadata_only_items():
     inter, items = clustered_frames()
-    extra = pd.DataFrame({"ITEM_ID": [f"x{k}" for k in range(1000)], "GENRES": "none",
-                          "YEAR": 2000, "CREATION_TIMESTAMP": 0})
+    extra = pd.DataFrame(
+        {
+            "ITEM_ID": [f"x{k}" for k in range(1000)],
+            "GENRES": "none",
+            "YEAR": 2000,
+            "CREATION_TIMESTAMP": 0,
+        }
+    )
     small = InteractionData.from_frames(inter, items)
     large = InteractionData.from_frames(inter, pd.concat([items, extra], ignore_index=True))
     a = solution_metrics("aws-sims", small, {}, {}, 0)["coverage"]
