@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import persistence
+from . import moto_answers, persistence
 from .app import PersonalizeApp, StartResponse
 from .auth import Verifier
 from .protocol.signing import credential_scope
@@ -89,7 +89,7 @@ class Gateway:
 
     def call_moto(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         self._moto_api_hooks(environ)
-        return self.moto(environ, start_response)
+        return moto_answers.as_aws(environ, start_response, self.moto)
 
     def _moto_api_hooks(self, environ: dict[str, Any]) -> None:
         """Keep Personalize state in step with moto's reset and seed endpoints."""
