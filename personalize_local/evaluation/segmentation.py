@@ -14,6 +14,17 @@ event, the model is trained on events up to t₀ = t_max − W and predicts the 
 items at t₀. Each item's actual increase in the next window is
 Δ_j = count(t₀, t_max] − count(t₀ − W, t₀]; the metric is Σ_{recommended} Δ_j divided by the
 Σ of the 25 largest Δ_j, clipped to [0, 1] (0 when nothing trended).
+
+The service defines it as "the rate of increase in popularity of the recommended items divided
+by that of the top 25 actually trending items in the test data"
+(https://docs.aws.amazon.com/personalize/latest/dg/working-with-training-metrics.html) and
+says no more. Guessed here: the test data is the last trend window (the recipe discovers trends
+once per window, https://docs.aws.amazon.com/personalize/latest/dg/native-recipe-trending-now.html),
+not the 10% of users the list recipes hold out; the "rate of increase" is the change in event
+count from one window to the next (the recipe's own criterion); the value is clipped to [0, 1].
+On MovieLens the last windows hold one to three events in all, so nothing measurably trends and
+the value is 0.0; on data whose items keep gaining events window after window it is well above
+0 (tests/recipes/test_popular_items.py).
 """
 
 from __future__ import annotations
