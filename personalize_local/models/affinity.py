@@ -33,6 +33,8 @@ from personalize_local.models.attributes import matching_items
 from personalize_local.models.engine import UserPersonalizationModel
 from personalize_local.models.sequences import history_matrix
 
+ATTRIBUTE_RECIPE = "aws-item-attribute-affinity"
+
 
 def _history_state(model: UserPersonalizationModel):
     """(weighted history, seen matrix, last item per user), computed once per model."""
@@ -49,9 +51,6 @@ def _history_state(model: UserPersonalizationModel):
         )
         model._cache_affinity = cached
     return cached
-
-
-ATTRIBUTE_RECIPE = "aws-item-attribute-affinity"
 
 
 def _pick(n_items: int, columns: list[np.ndarray]) -> sp.csr_matrix:
