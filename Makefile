@@ -45,7 +45,7 @@ NOTEBOOKS := 00_Setup.ipynb \
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests examples
 	$(MAKE) nbval
 
 # Re-run the notebooks against a fresh personalize-local and compare with the committed outputs.
