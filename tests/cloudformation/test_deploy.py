@@ -179,12 +179,13 @@ def test_stack_deploys_and_moto_reports_its_resources_in_scope(aws: Any) -> None
     personalize_arn = stack.outputs["PersonalizeRoleArn"]
 
     # SSM parameters: what 00_Setup reads when it cannot read the outputs.
-    found = aws.ssm.get_parameters(Names=[discovery.BUCKET_PARAMETER, discovery.ROLE_PARAMETER])
+    bucket_parameter, role_parameter = discovery.parameter_names(STACK)
+    found = aws.ssm.get_parameters(Names=[bucket_parameter, role_parameter])
     assert {p["Name"]: p["Value"] for p in found["Parameters"]} == {
-        discovery.BUCKET_PARAMETER: stack.bucket,
-        discovery.ROLE_PARAMETER: personalize_arn,
+        bucket_parameter: stack.bucket,
+        role_parameter: personalize_arn,
     }
-    assert stack.outputs["BucketNameParameter"] == discovery.BUCKET_PARAMETER
+    assert stack.outputs["BucketNameParameter"] == bucket_parameter
 
     # The bucket: moto applies its name, encryption and tags (the rest: test_template.py).
     assert stack.bucket.startswith("personalizepoc-databucket-")  # generated: BucketName empty
