@@ -390,7 +390,9 @@ def lifecycle_script(template: dict[str, Any], hook: str) -> str:
     (entry,) = properties[hook]
     script = entry["Content"]["Fn::Base64"]["Fn::Sub"]
     placeholders = set(re.findall(r"\$\{([^}]+)\}", script))
-    assert placeholders == {"WorkshopRepositoryUrl"}, "bash ${…} inside Fn::Sub needs ${!…}"
+    allowed = {"WorkshopRepositoryUrl", "AWS::StackName"}
+    assert placeholders <= allowed, "bash ${…} inside Fn::Sub needs ${!…}"
+    script = script.replace("${AWS::StackName}", "PersonalizePOC")
     return script.replace("${WorkshopRepositoryUrl}", "https://github.com/example/workshop.git")
 
 
@@ -413,6 +415,10 @@ def test_lifecycle_clones_the_workshop_and_installs_its_requirements(
     assert 'pip install --quiet --disable-pip-version-check -r "$1"' in on_start
     assert '"$REPO_DIR/requirements.txt"' in on_start
     assert "sudo -u ec2-user nohup" in on_start  # as ec2-user, in the background
+    # The notebooks find their own stack (workshop/discovery.py) from this file.
+    config = "/home/ec2-user/SageMaker/.personalize-workshop.json"
+    assert f"CONFIG={config}" in on_start
+    assert """echo '{"stackName": "PersonalizePOC"}' > "$CONFIG\"""" in on_start
 
 
 def test_parameters_have_labels_and_constraints(template: dict[str, Any]) -> None:
