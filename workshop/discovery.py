@@ -288,13 +288,18 @@ def add_personalize_statements(
         Also merge the TLS-only Deny (``DenyInsecureTransport``). Off by default because it
         changes the bucket for every other user too; the buckets this module creates have it.
 
-    Returns the policy now on the bucket. Running it twice changes nothing.
+    Returns the policy now on the bucket. Writes only when a statement is missing or differs,
+    so running it twice writes once.
     """
     statements = personalize_bucket_statements(bucket, account_id, partition)
     if deny_insecure_transport:
         statements.insert(0, tls_only_statement(bucket, partition))
-    policy = merge_statements(read_bucket_policy(s3, bucket), statements)
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    current = read_bucket_policy(s3, bucket)
+    policy = merge_statements(current, statements)
+    # Nothing to write when the policy already holds them (the stack's bucket policy does): the
+    # notebook role needs no s3:PutBucketPolicy then.
+    if policy != current:
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     return policy
 
 
