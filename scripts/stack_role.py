@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
 import tempfile
@@ -123,6 +124,20 @@ def _play_janitor(url: str, stack_id: str, bucket: str) -> None:
     module.handler(event, types.SimpleNamespace(log_stream_name="stack-role-run"))
 
 
+def _store_policies_as_json(iam: Any, role: str) -> None:
+    """Write the role's inline policies again, as the JSON documents AWS stores.
+
+    moto's CloudFormation keeps a stack role's inline policies as Python dicts, and GetRolePolicy
+    then answers with their repr, which no reader of the policy (the import job's check of the
+    Personalize role, aws/access.py) can parse.
+    """
+    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        document = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+        if isinstance(document, str):
+            document = ast.literal_eval(document)
+        iam.put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=json.dumps(document))
+
+
 def deploy(admin: boto3.Session, url: str, stack_name: str = STACK) -> dict[str, str]:
     """Create the stack as the administrator; its outputs."""
     sys.path.insert(0, str(ROOT))
@@ -141,6 +156,9 @@ def deploy(admin: boto3.Session, url: str, stack_name: str = STACK) -> dict[str,
     cloudformation.get_waiter("stack_create_complete").wait(
         StackName=stack_id, WaiterConfig={"Delay": 1, "MaxAttempts": 30}
     )
+    iam = admin.client("iam", endpoint_url=url)
+    for output in ("PersonalizeRoleArn", "NotebookRoleArn"):
+        _store_policies_as_json(iam, outputs[output].rsplit("/", 1)[-1])
     account = admin.client("sts", endpoint_url=url).get_caller_identity()["Account"]
     discovery.add_personalize_statements(
         admin.client("s3", endpoint_url=url), outputs["BucketName"], account
