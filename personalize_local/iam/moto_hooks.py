@@ -86,7 +86,13 @@ _installed = threading.Lock()
 _original = access_control.IAMRequestBase.check_action_permitted
 
 
+#: moto names some S3 checks after the operation; IAM authorizes them as another action
+#: (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html: s3:ListBucket).
+_IAM_ACTIONS = {"s3:HeadBucket": "s3:ListBucket"}
+
+
 def _check_and_log(self: Any, resource: str) -> None:
+    self._action = _IAM_ACTIONS.get(self._action, self._action)
     resource = _resource_of(self, resource)
     log = auth_log.get()
     try:
