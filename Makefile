@@ -47,7 +47,6 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest tests examples
 	$(MAKE) nbval
-	$(MAKE) workshop-as-stack-role
 
 # Re-run the notebooks against a fresh personalize-local and compare with the committed outputs.
 nbval: install
