@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 
-.PHONY: install test lint serve clean workshop notebooks lab nbval lock
+.PHONY: install test lint serve clean workshop notebooks lab nbval lock workshop-as-stack-role
 
 install: $(STAMP) $(TOOLS_STAMP)
 
@@ -45,7 +45,7 @@ NOTEBOOKS := 00_Setup.ipynb \
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests examples
 	$(MAKE) nbval
 
 # Re-run the notebooks against a fresh personalize-local and compare with the committed outputs.
@@ -56,6 +56,11 @@ nbval: install
 # Run 00 → 06 headless, as an attendee would; executed copies go to build/workshop/.
 workshop: install
 	$(BIN)/python scripts/run_workshop.py
+
+# Deploy the stack, run 00 → 06 as its notebook role with IAM enforced, and check that the role
+# grants exactly what the notebooks use (cloudformation/unused-grants.yaml lists the exceptions).
+workshop-as-stack-role: install
+	$(BIN)/python scripts/run_workshop.py --as-stack-role
 
 # Maintainers: rebuild the notebook sources and refresh their committed outputs.
 notebooks: install

@@ -4,8 +4,8 @@
 
 1. the outputs ``BucketName`` and ``PersonalizeRoleArn`` of the CloudFormation stack
    (``cloudformation/PersonalizePOC.yaml``);
-2. the SSM parameters ``/personalize-workshop/bucket-name`` and
-   ``/personalize-workshop/personalize-role-arn`` the same stack writes;
+2. the SSM parameters ``/personalize-workshop/<stack name>/bucket-name`` and
+   ``/personalize-workshop/<stack name>/personalize-role-arn`` the same stack writes;
 3. otherwise it creates a bucket and a role with the template's protections and scope, under
    names derived from the account and Region, so running it again finds the same ones.
 
@@ -22,6 +22,7 @@ Written for Python 3.10 as well, the version of SageMaker's ``conda_python3`` ke
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +34,22 @@ from botocore.exceptions import ClientError
 DEFAULT_STACK_NAME = "PersonalizePOC"
 BUCKET_OUTPUT = "BucketName"
 ROLE_OUTPUT = "PersonalizeRoleArn"
-BUCKET_PARAMETER = "/personalize-workshop/bucket-name"
-ROLE_PARAMETER = "/personalize-workshop/personalize-role-arn"
+#: The stack names its SSM parameters after itself, so attendees' stacks in one account differ.
+PARAMETER_PREFIX = "/personalize-workshop/{stack}/"
+BUCKET_PARAMETER = PARAMETER_PREFIX + "bucket-name"
+ROLE_PARAMETER = PARAMETER_PREFIX + "personalize-role-arn"
+STACK_NAME_VARIABLE = "WORKSHOP_STACK_NAME"
+
+
+def default_stack_name() -> str:
+    """``$WORKSHOP_STACK_NAME``, else :data:`DEFAULT_STACK_NAME`."""
+    return os.environ.get(STACK_NAME_VARIABLE) or DEFAULT_STACK_NAME
+
+
+def parameter_names(stack_name: str) -> tuple[str, str]:
+    """The SSM parameters holding the bucket name and the role ARN of ``stack_name``."""
+    return BUCKET_PARAMETER.format(stack=stack_name), ROLE_PARAMETER.format(stack=stack_name)
+
 
 #: Where the notebooks put things in the bucket.
 DATA_PREFIX = "data/"
@@ -71,7 +86,7 @@ class WorkshopResources:
 
 def discover(
     session: boto3.Session,
-    stack_name: str = DEFAULT_STACK_NAME,
+    stack_name: str | None = None,
     *,
     ensure_bucket_policy: bool = True,
 ) -> WorkshopResources:
@@ -82,7 +97,8 @@ def discover(
     session:
         The boto3 session to use (its Region is the workshop's Region).
     stack_name:
-        Name of the stack launched from ``cloudformation/PersonalizePOC.yaml``.
+        Name of the stack launched from ``cloudformation/PersonalizePOC.yaml`` (default
+        :func:`default_stack_name`).
     ensure_bucket_policy:
         When the bucket comes from the stack or SSM, check that its policy grants Personalize
         access and merge the statements in when they are missing (moto's CloudFormation, behind
@@ -92,7 +108,8 @@ def discover(
     The TLS-only Deny is only ever added when the session reaches S3 over HTTPS (always, on
     AWS): over plain HTTP, i.e. a local endpoint, it would refuse every request, ours included.
     """
-    found = _from_stack(session, stack_name) or _from_parameters(session)
+    stack_name = stack_name or default_stack_name()
+    found = _from_stack(session, stack_name) or _from_parameters(session, stack_name)
     if found is None:
         return create_resources(session)
     if ensure_bucket_policy:
@@ -271,13 +288,18 @@ def add_personalize_statements(
         Also merge the TLS-only Deny (``DenyInsecureTransport``). Off by default because it
         changes the bucket for every other user too; the buckets this module creates have it.
 
-    Returns the policy now on the bucket. Running it twice changes nothing.
+    Returns the policy now on the bucket. Writes only when a statement is missing or differs,
+    so running it twice writes once.
     """
     statements = personalize_bucket_statements(bucket, account_id, partition)
     if deny_insecure_transport:
         statements.insert(0, tls_only_statement(bucket, partition))
-    policy = merge_statements(read_bucket_policy(s3, bucket), statements)
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    current = read_bucket_policy(s3, bucket)
+    policy = merge_statements(current, statements)
+    # Nothing to write when the policy already holds them (the stack's bucket policy does): the
+    # notebook role needs no s3:PutBucketPolicy then.
+    if policy != current:
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     return policy
 
 
@@ -501,17 +523,18 @@ def _from_stack(session: boto3.Session, stack_name: str) -> WorkshopResources | 
     return WorkshopResources(outputs[BUCKET_OUTPUT], outputs[ROLE_OUTPUT], "stack")
 
 
-def _from_parameters(session: boto3.Session) -> WorkshopResources | None:
+def _from_parameters(session: boto3.Session, stack_name: str) -> WorkshopResources | None:
+    bucket_parameter, role_parameter = parameter_names(stack_name)
     try:
-        found = session.client("ssm").get_parameters(Names=[BUCKET_PARAMETER, ROLE_PARAMETER])
+        found = session.client("ssm").get_parameters(Names=[bucket_parameter, role_parameter])
     except ClientError as error:
         if _code(error) in _ACCESS_DENIED:
             return None
         raise
     values = {parameter["Name"]: parameter["Value"] for parameter in found["Parameters"]}
-    if BUCKET_PARAMETER not in values or ROLE_PARAMETER not in values:
+    if bucket_parameter not in values or role_parameter not in values:
         return None
-    return WorkshopResources(values[BUCKET_PARAMETER], values[ROLE_PARAMETER], "ssm")
+    return WorkshopResources(values[bucket_parameter], values[role_parameter], "ssm")
 
 
 def _ensure_policy(s3: Any, found: WorkshopResources) -> None:
