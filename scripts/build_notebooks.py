@@ -619,11 +619,12 @@ Read it as a lesson, not a leaderboard:
 
 * **popularity** is the bar to clear: it shows everyone the same items, so its coverage is tiny;
   a personalized recipe is only worth its cost where it beats it.
-* **user-personalization** also *explores*: part of each list is new items with little history
-  (here the cold half of the catalogue), which can hardly be held-out hits. That costs it
-  accuracy in these numbers and buys coverage and cold-start reach (modules 3 and 5).
-* **ranking** uses a similar model without exploration; in use it only reorders the lists it is
-  given, so compare it with care.
+* **user-personalization** clears that bar on ndcg@10 and mrr@25: it learns each user's taste
+  from their history. Exploration of new items is a *campaign* setting (module 3); it does not
+  enter these offline metrics.
+* **ranking** only reorders a list it is given; Personalize scores it on a fixed list of
+  candidates, so its numbers say how well it orders, not what it would find. Compare it with
+  care.
 * **sims** answers a different question (items like one item) and is scored here as if it
   recommended for users.
 """
