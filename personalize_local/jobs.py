@@ -11,15 +11,50 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from .store.state import Emulator, Resource
+from .config import Settings
+from .store.journal import Journal
+from .store.lifecycle import Lifecycle
 
 log = logging.getLogger("personalize_local.jobs")
 
 
 #: Members a job measures (wall time), which a replay must not measure again.
 MEASURED = ("trainingHours",)
+
+
+class Finishable(Protocol):
+    """What a job needs of the resource whose lifecycle it ends (a `store.state.Resource`)."""
+
+    arn: str
+    attrs: dict[str, Any]
+    data: dict[str, Any]
+    created: float
+    lifecycle: Lifecycle | None
+
+
+class Owner(Protocol):
+    """What the pool needs of the emulator that owns it (`store.state.Emulator`).
+
+    The emulator creates its pool, so the pool names only what it uses of it: the store
+    imports this module, never the reverse.
+    """
+
+    settings: Settings
+    generation: int
+    journal: Journal | None
+
+    @property
+    def lock(self) -> AbstractContextManager[Any]: ...
+
+    def clock(self) -> float: ...
+
+    def at(self, moment: float) -> AbstractContextManager[None]: ...
+
+    def on_reset(self, hook: Callable[[], None]) -> None: ...
 
 
 class JobFailure(Exception):
@@ -31,7 +66,7 @@ class Job:
     """One piece of background work and the resource whose lifecycle it ends."""
 
     number: int
-    resource: Resource
+    resource: Finishable
     work: Callable[[], Callable[[], None] | None]
     done: str
     failed: str
@@ -49,7 +84,7 @@ class Outcome:
 class Jobs:
     """A small pool of workers (2 cores: more would only contend)."""
 
-    def __init__(self, emulator: Emulator, workers: int = 2) -> None:
+    def __init__(self, emulator: Owner, workers: int = 2) -> None:
         self.emulator = emulator
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="personalize-job")
         self._futures: set[Future] = set()
@@ -65,7 +100,7 @@ class Jobs:
 
     def submit(
         self,
-        resource: Resource,
+        resource: Finishable,
         work: Callable[[], Callable[[], None] | None],
         *,
         done: str = "ACTIVE",

@@ -7,8 +7,8 @@ from ..aws.access import S3Location
 from ..aws.clients import AwsClients
 from ..context import Context
 from ..jobs import JobFailure
+from ..serving.datasets import contents
 from .common import register, require_status, summaries
-from .import_jobs import contents
 
 KIND = "dataset-export-job"
 
