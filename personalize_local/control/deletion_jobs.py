@@ -10,8 +10,8 @@ from ..aws import access
 from ..aws.access import S3Location
 from ..aws.clients import AwsClients
 from ..context import Context
-from ..jobs import JobFailure
 from ..serving.datasets import contents, datasets_of
+from ..store.jobs import JobFailure
 from ..store.lifecycle import Lifecycle
 from . import dataset_groups
 from .common import data_location, register, summaries

@@ -6,8 +6,8 @@ from ..aws import access
 from ..aws.access import S3Location
 from ..aws.clients import AwsClients
 from ..context import Context
-from ..jobs import JobFailure
 from ..serving.datasets import contents
+from ..store.jobs import JobFailure
 from .common import register, require_status, summaries
 
 KIND = "dataset-export-job"

@@ -11,8 +11,8 @@ from ..context import Context
 from ..data import csv_import
 from ..data import schemas as avro
 from ..errors import InvalidInputException, LimitExceededException
-from ..jobs import JobFailure
 from ..serving.datasets import contents
+from ..store.jobs import JobFailure
 from .common import IN_FLIGHT, data_location, register, require_status, summaries
 
 KIND = "dataset-import-job"

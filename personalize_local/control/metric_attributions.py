@@ -46,8 +46,8 @@ from ..aws.access import S3Location
 from ..aws.clients import AwsClients
 from ..context import Context
 from ..errors import InvalidInputException, ResourceAlreadyExistsException
-from ..jobs import JobFailure
 from ..serving.datasets import contents, datasets_of
+from ..store.jobs import JobFailure
 from ..store.pagination import paginate
 from ..store.state import Resource
 from . import dataset_groups, import_jobs

@@ -21,9 +21,9 @@ from ..errors import (
     LimitExceededException,
     ResourceInUseException,
 )
-from ..jobs import JobFailure
 from ..recipes.catalogue import RecipeInfo
 from ..serving.recommenders import EXPLORATION_DEFAULTS, KIND, USE_CASES, serving
+from ..store.jobs import JobFailure
 from ..store.state import Resource, Update
 from . import dataset_groups, training
 from .common import IN_FLIGHT, register, require_status, summaries

@@ -15,8 +15,8 @@ from typing import Any
 
 from ..context import Context
 from ..errors import PersonalizeError
-from ..jobs import JobFailure
 from ..serving.datasets import contents, datasets_of
+from ..store.jobs import JobFailure
 
 MIN_INTERACTIONS = 1000
 MIN_USERS = 25

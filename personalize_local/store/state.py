@@ -12,7 +12,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import ResourceAlreadyExistsException, ResourceNotFoundException
 from ..ids import IdSource
-from ..jobs import Jobs
+from .jobs import Jobs
 from .journal import Journal
 from .lifecycle import GONE, Clock, Lifecycle
 

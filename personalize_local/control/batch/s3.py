@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from ...aws import access
 from ...aws.access import S3Location
 from ...aws.clients import AwsClients
-from ...jobs import JobFailure
+from ...store.jobs import JobFailure
 
 #: Input files per batch inference job (the service quotas page).
 MAX_INPUT_FILES = 1000

@@ -17,8 +17,8 @@ import numpy as np
 from ...filters import grammar
 from ...filters.evaluate import Catalog, user_mask
 from ...filters.grammar import Filter
-from ...jobs import JobFailure
 from ...serving.deployment import Deployment
+from ...store.jobs import JobFailure
 from .lines import Line, LineError, answered, read
 
 #: Queries per input file of a batch segment job (the service quotas page;
