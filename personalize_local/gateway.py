@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -126,13 +126,12 @@ class Gateway:
 
     def call_moto(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         self._moto_api_hooks(environ)
-        if environ.get("PATH_INFO", "").rstrip("/") == "/moto-api/reset":
-            # moto's reset builds every backend in use again, then discards them all
-            # (BackendDict.reset): with AWS managed policies that is ~1 s per IAM partition,
-            # six of them, thrown away. The next IAM request builds IAM as configured.
-            with moto_iam_managed_policies(False):
-                return moto_answers.as_aws(environ, start_response, self.moto)
-        return moto_answers.as_aws(environ, start_response, self.moto)
+        # moto's reset builds every backend in use again, then discards them all
+        # (BackendDict.reset): with AWS managed policies that is ~1 s per IAM partition, six of
+        # them, thrown away. The next IAM request builds IAM as configured.
+        resetting = environ.get("PATH_INFO", "").rstrip("/") == "/moto-api/reset"
+        with moto_iam_managed_policies(False) if resetting else nullcontext():
+            return moto_answers.as_aws(environ, start_response, self.moto)
 
     def _moto_api_hooks(self, environ: dict[str, Any]) -> None:
         """Keep Personalize state in step with moto's reset and seed endpoints."""

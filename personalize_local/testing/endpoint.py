@@ -10,7 +10,7 @@ import boto3
 from botocore.config import Config
 
 from ..config import Settings
-from ..gateway import MANAGED_POLICIES, moto_iam_managed_policies
+from ..gateway import moto_iam_managed_policies
 from ..server import LocalServer
 
 REGION = "us-east-1"
@@ -47,14 +47,8 @@ class PersonalizeEndpoint:
         # The server's moto would set MOTO_IAM_LOAD_MANAGED_POLICIES for the whole process
         # (gateway.moto_app), and the test's own mock_aws() would then build them too: this
         # endpoint's resets decide it instead, and the environment is left as it was.
-        unset = MANAGED_POLICIES not in os.environ
-        if unset:
-            os.environ[MANAGED_POLICIES] = ""  # moto_app() only sets it when absent
-        try:
+        with moto_iam_managed_policies(False):  # moto_app() sets it only when absent
             server = LocalServer(settings=settings)
-        finally:
-            if unset:
-                del os.environ[MANAGED_POLICIES]
         server.start()
         endpoint = cls(server, managed_policies=managed_policies)
         endpoint.reset()
