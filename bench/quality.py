@@ -70,7 +70,10 @@ KEYS = [
 ]
 SHORT = ["cov", "MRR", "N@5", "N@10", "N@25", "P@5", "P@10", "P@25"]
 
-# Real Amazon Personalize GetSolutionMetrics (metrics-and-anchors.md §5.3), same column order.
+# Real Amazon Personalize GetSolutionMetrics, same column order, observed in the aws-samples
+# notebooks (https://github.com/aws-samples/amazon-personalize-samples): ml-100k in getting_started/
+# (3.Best_Practices-Clientside, 1.Building_Your_First_Campaign, ReInvent2019_Workshop), the POC
+# in next_steps/workshops/POC_in_a_box/completed/.
 REAL_ML100K = {
     "aws-hrnn 2019-08 (best run)": [0.2935, 0.0547, 0.0712, 0.0896, 0.115, 0.0159, 0.0136, 0.0095],
     "aws-hrnn default 2018-12 (rating > 3.6)": [
@@ -101,7 +104,7 @@ REAL_POC = {
     ],
 }
 # microsoft/recommenders examples/06_benchmarks/movielens.ipynb, ml-100k (MAP, nDCG@10, P@10,
-# R@10), metrics-and-anchors.md §6.1.
+# R@10): https://github.com/recommenders-team/recommenders/blob/main/examples/06_benchmarks/movielens.ipynb.
 MSR_TABLE = {
     "ALS (Spark, explicit)": [0.003276, 0.033186, 0.038494, 0.013406],
     "SVD": [0.012060, 0.094445, 0.089077, 0.030094],
