@@ -45,6 +45,7 @@ from personalize_local.evaluation.holdout import (  # noqa: E402
     user_sequences,
 )
 from personalize_local.evaluation.solution_metrics import (  # noqa: E402
+    ITEM_LIST_METRICS,
     default_holdout,
     list_metrics,
     ranked_lists,
@@ -58,16 +59,7 @@ from personalize_local.models.registry import Prepared, fit_prepared, prepare  #
 from personalize_local.models.sequences import Sequences, binary_matrix  # noqa: E402
 from personalize_local.models.sims import SimsModel  # noqa: E402
 
-KEYS = [
-    "coverage",
-    "mean_reciprocal_rank_at_25",
-    "normalized_discounted_cumulative_gain_at_5",
-    "normalized_discounted_cumulative_gain_at_10",
-    "normalized_discounted_cumulative_gain_at_25",
-    "precision_at_5",
-    "precision_at_10",
-    "precision_at_25",
-]
+KEYS = list(ITEM_LIST_METRICS)
 SHORT = ["cov", "MRR", "N@5", "N@10", "N@25", "P@5", "P@10", "P@25"]
 
 # Real Amazon Personalize GetSolutionMetrics, same column order, observed in the aws-samples

@@ -69,6 +69,18 @@ from personalize_local.models.registry import (
 )
 
 K_LIST = 25
+#: GetSolutionMetrics' metrics for recipes that answer an item list, in the guide's order
+#: (https://docs.aws.amazon.com/personalize/latest/dg/working-with-training-metrics.html).
+ITEM_LIST_METRICS = (
+    "coverage",
+    "mean_reciprocal_rank_at_25",
+    "normalized_discounted_cumulative_gain_at_5",
+    "normalized_discounted_cumulative_gain_at_10",
+    "normalized_discounted_cumulative_gain_at_25",
+    "precision_at_5",
+    "precision_at_10",
+    "precision_at_25",
+)
 #: Personalized-Ranking ranks the most popular training items (see the module docstring).
 RANKING_CANDIDATES = 25
 #: Scores are computed for this many matrix cells at a time (bounds memory on big catalogues).
