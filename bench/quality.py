@@ -45,6 +45,7 @@ from personalize_local.evaluation.holdout import (  # noqa: E402
     user_sequences,
 )
 from personalize_local.evaluation.solution_metrics import (  # noqa: E402
+    ITEM_LIST_METRICS,
     default_holdout,
     list_metrics,
     ranked_lists,
@@ -58,19 +59,13 @@ from personalize_local.models.registry import Prepared, fit_prepared, prepare  #
 from personalize_local.models.sequences import Sequences, binary_matrix  # noqa: E402
 from personalize_local.models.sims import SimsModel  # noqa: E402
 
-KEYS = [
-    "coverage",
-    "mean_reciprocal_rank_at_25",
-    "normalized_discounted_cumulative_gain_at_5",
-    "normalized_discounted_cumulative_gain_at_10",
-    "normalized_discounted_cumulative_gain_at_25",
-    "precision_at_5",
-    "precision_at_10",
-    "precision_at_25",
-]
+KEYS = list(ITEM_LIST_METRICS)
 SHORT = ["cov", "MRR", "N@5", "N@10", "N@25", "P@5", "P@10", "P@25"]
 
-# Real Amazon Personalize GetSolutionMetrics (metrics-and-anchors.md §5.3), same column order.
+# Real Amazon Personalize GetSolutionMetrics, same column order, observed in the aws-samples
+# notebooks (https://github.com/aws-samples/amazon-personalize-samples): ml-100k in getting_started/
+# (3.Best_Practices-Clientside, 1.Building_Your_First_Campaign, ReInvent2019_Workshop), the POC
+# in next_steps/workshops/POC_in_a_box/completed/.
 REAL_ML100K = {
     "aws-hrnn 2019-08 (best run)": [0.2935, 0.0547, 0.0712, 0.0896, 0.115, 0.0159, 0.0136, 0.0095],
     "aws-hrnn default 2018-12 (rating > 3.6)": [
@@ -101,7 +96,7 @@ REAL_POC = {
     ],
 }
 # microsoft/recommenders examples/06_benchmarks/movielens.ipynb, ml-100k (MAP, nDCG@10, P@10,
-# R@10), metrics-and-anchors.md §6.1.
+# R@10): https://github.com/recommenders-team/recommenders/blob/main/examples/06_benchmarks/movielens.ipynb.
 MSR_TABLE = {
     "ALS (Spark, explicit)": [0.003276, 0.033186, 0.038494, 0.013406],
     "SVD": [0.012060, 0.094445, 0.089077, 0.030094],

@@ -35,6 +35,8 @@ from pathlib import Path
 import boto3
 import pandas as pd
 
+from personalize_local.testing.schemas import INTERACTIONS
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("MOVIELENS_DIR", REPO.parent / "shared" / "data"))
 BUCKET = "bench-personalize"
@@ -140,24 +142,7 @@ def setup(c: dict) -> dict:
         Bucket=BUCKET, Key="data/interactions.csv", Body=frame.to_csv(index=False).encode()
     )
     p = c["personalize"]
-    schema = p.create_schema(
-        name="bench",
-        schema=json.dumps(
-            {
-                "type": "record",
-                "name": "Interactions",
-                "namespace": "com.amazonaws.personalize.schema",
-                "fields": [
-                    {"name": "USER_ID", "type": "string"},
-                    {"name": "ITEM_ID", "type": "string"},
-                    {"name": "EVENT_TYPE", "type": "string"},
-                    {"name": "EVENT_VALUE", "type": ["null", "float"]},
-                    {"name": "TIMESTAMP", "type": "long"},
-                ],
-                "version": "1.0",
-            }
-        ),
-    )["schemaArn"]
+    schema = p.create_schema(name="bench", schema=json.dumps(INTERACTIONS))["schemaArn"]
     group = p.create_dataset_group(name="bench")["datasetGroupArn"]
     wait(lambda: p.describe_dataset_group(datasetGroupArn=group), "datasetGroup")
     dataset = p.create_dataset(

@@ -49,6 +49,8 @@ import psutil
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from personalize_local.testing.schemas import INTERACTIONS, ITEMS
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("MOVIELENS_DIR", REPO.parent / "shared" / "data"))
 BUCKET = "soak-personalize"
@@ -67,30 +69,6 @@ MIX: dict[str, int] = {
     "CreateFilter+use+DeleteFilter": 2,
 }
 
-INTERACTIONS_SCHEMA = {
-    "type": "record",
-    "name": "Interactions",
-    "namespace": "com.amazonaws.personalize.schema",
-    "fields": [
-        {"name": "USER_ID", "type": "string"},
-        {"name": "ITEM_ID", "type": "string"},
-        {"name": "EVENT_TYPE", "type": "string"},
-        {"name": "EVENT_VALUE", "type": ["null", "float"]},
-        {"name": "TIMESTAMP", "type": "long"},
-    ],
-    "version": "1.0",
-}
-ITEMS_SCHEMA = {
-    "type": "record",
-    "name": "Items",
-    "namespace": "com.amazonaws.personalize.schema",
-    "fields": [
-        {"name": "ITEM_ID", "type": "string"},
-        {"name": "GENRES", "type": ["null", "string"], "categorical": True},
-        {"name": "YEAR", "type": ["null", "int"]},
-    ],
-    "version": "1.0",
-}
 GENRES = [
     "Action",
     "Adventure",
@@ -263,8 +241,8 @@ def setup(c: dict[str, Any]) -> dict[str, Any]:
     wait(lambda: p.describe_dataset_group(datasetGroupArn=group), "datasetGroup")
     jobs = []
     for kind, body, frame in (
-        ("Interactions", INTERACTIONS_SCHEMA, interactions),
-        ("Items", ITEMS_SCHEMA, items),
+        ("Interactions", INTERACTIONS, interactions),
+        ("Items", ITEMS, items),
     ):
         key = f"data/{kind.lower()}.csv"
         c["s3"].put_object(Bucket=BUCKET, Key=key, Body=frame.to_csv(index=False).encode())

@@ -4,7 +4,7 @@ A solution version costs `solution_metrics` (train on 90% of the users, score th
 `train` (the served model, on everything). Each measurement runs in a fresh child process,
 which reports its own wall time and peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``),
 so runs do not share caches or memory. Tables are printed in Markdown beside the real
-service's times and the library anchors of metrics-and-anchors.md §7.
+service's times (`REAL_TIMES`) and the library anchors.
 
 ``--large`` adds User-Personalization on a synthetic 25M-interaction dataset
 (≈162k users × 62k items, power-law item popularity, topical sessions), generated seeded
@@ -31,7 +31,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-# Real service times for comparison (metrics-and-anchors.md §7.1).
+# Real service times for comparison, observed in public notebooks: the 2020 workshop
+# (https://github.com/jihys/startup-personalize-workshop), the aws-samples notebooks
+# (https://github.com/aws-samples/amazon-personalize-samples) and their PersonalizeCheatSheet2.0.md.
 REAL_TIMES = [
     ("HRNN solution version, ml-100k 4–5 stars", "46–58 min"),
     (

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import signal
 import sys
 import threading
 
 from .config import Settings
+from .loopback import is_loopback
 from .server import LocalServer
 
 DEFAULT_PORT = 4580
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def serve(args: argparse.Namespace) -> int:
-    if not _is_loopback(args.host) and not args.allow_remote:
+    if not is_loopback(args.host) and not args.allow_remote:
         print(
             f"personalize-local: refusing to bind {args.host}: it is not a loopback address; "
             "pass --allow-remote if you really mean it.",
@@ -130,12 +121,12 @@ def _signatures(args: argparse.Namespace, settings: Settings) -> bool:
         settings.access_key_id = args.access_key_id
     if args.secret_access_key:
         settings.secret_access_key = args.secret_access_key
-    if args.verify_signatures or not _is_loopback(args.host):
+    if args.verify_signatures or not is_loopback(args.host):
         settings.verify_signatures = True
     if not settings.verify_signatures:
         return True
     if not (settings.access_key_id and settings.secret_access_key):
-        reason = "--allow-remote" if not _is_loopback(args.host) else "--verify-signatures"
+        reason = "--allow-remote" if not is_loopback(args.host) else "--verify-signatures"
         print(
             f"personalize-local: {reason} verifies request signatures, so it needs credentials: "
             "set PERSONALIZE_LOCAL_ACCESS_KEY_ID and PERSONALIZE_LOCAL_SECRET_ACCESS_KEY "

@@ -11,6 +11,20 @@ def _env_float(name: str, default: float) -> float:
     return float(value) if value else default
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
+
+
+def training_threads() -> int:
+    """BLAS and ``implicit`` threads one model fit uses (``PERSONALIZE_LOCAL_TRAINING_THREADS``).
+
+    Process-wide, as the BLAS libraries' own thread settings are; 2 by default, the cores of
+    the machine this is tuned on: more would only contend.
+    """
+    return max(1, _env_int("PERSONALIZE_LOCAL_TRAINING_THREADS", 2))
+
+
 @dataclass
 class Settings:
     """How the endpoint behaves; every field has an environment variable for ``serve``."""
@@ -28,9 +42,27 @@ class Settings:
     )
     #: Check every response against its output shape and fail loudly on a mismatch.
     strict: bool = field(default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_STRICT") == "1")
-    #: Largest request body accepted, in bytes.
+    #: Largest Personalize request body accepted, in bytes.
     max_body_bytes: int = 8 * 1024 * 1024
-    #: Verify the SigV4 signature of every request against the credentials below (auth.py);
+    #: Largest body accepted by any service behind the endpoint, chunked ones included: S3's
+    #: single-PUT limit (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html).
+    #: A body read before it is served (its signature's payload hash, the journal) is held in
+    #: memory up to this size.
+    max_upload_bytes: int = 5 * 1024**3
+    #: HTTP server threads, each serving one connection at a time.
+    server_threads: int = 16
+    #: Background jobs (imports, training, batch jobs) run at once
+    #: (``PERSONALIZE_LOCAL_JOB_WORKERS``); 2 cores: more would only contend.
+    job_workers: int = field(
+        default_factory=lambda: max(1, _env_int("PERSONALIZE_LOCAL_JOB_WORKERS", 2))
+    )
+    #: Items (summed over answers) kept in the GetRecommendations answer cache of one deployed
+    #: model (``PERSONALIZE_LOCAL_ANSWER_CACHE``; 0 turns it off, e.g. to measure scoring).
+    #: 100,000 is 4,000 answers of 25 items, a few MB.
+    answer_cache_items: int = field(
+        default_factory=lambda: _env_int("PERSONALIZE_LOCAL_ANSWER_CACHE", 100_000)
+    )
+    #: Verify the SigV4 signature of every request against the credentials below (auth/);
     #: always on when ``serve`` binds anything but loopback.
     verify_signatures: bool = field(
         default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_VERIFY_SIGNATURES") == "1"

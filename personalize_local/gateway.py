@@ -11,12 +11,15 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl
 
 from . import moto_answers, persistence
 from .app import PersonalizeApp, StartResponse
 from .auth import Verifier
+from .auth.refusals import protocol_of, service_hint, unreadable_body
+from .errors import PersonalizeError
 from .iam.enforcement import Enforcement
+from .protocol.body import buffer_body
 from .protocol.signing import credential_scope
 from .store.state import Emulator
 
@@ -71,7 +74,7 @@ class Gateway:
         self.emulator = emulator
         self.personalize = personalize
         self.moto = moto
-        #: None unless signatures are verified; then every request must be signed (auth.py).
+        #: None unless signatures are verified; then every request must be signed (auth/).
         self.verifier = Verifier.from_settings(emulator.settings)
         #: None unless IAM is enforced; then every request is authorized (iam/).
         self.enforcement = Enforcement(emulator) if emulator.settings.enforce_iam else None
@@ -107,7 +110,12 @@ class Gateway:
         journal = self.emulator.journal
         if journal is None or persistence.is_internal(environ):
             return self.call_moto(environ, start_response)
-        body = persistence.read_body(environ)
+        try:
+            body = buffer_body(environ, self.emulator.settings.max_upload_bytes)
+        except PersonalizeError as error:  # too large, or cut short
+            params = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+            refusal = unreadable_body(error, protocol_of(environ, service_hint(environ, params)))
+            return refusal(environ, start_response)
         if not persistence.moto_changes_state(environ, body):
             return self.call_moto(environ, start_response)
         answered: list[str] = []

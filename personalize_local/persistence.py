@@ -67,18 +67,6 @@ def moto_changes_state(environ: dict[str, Any], body: bytes) -> bool:
     return True  # REST (S3): PUT, POST and DELETE write
 
 
-def read_body(environ: dict[str, Any]) -> bytes:
-    """Read the whole body and put it back, so moto can still read it."""
-    stream = environ["wsgi.input"]
-    length = environ.get("CONTENT_LENGTH")
-    body = stream.read(int(length)) if length else stream.read()
-    environ["wsgi.input"] = io.BytesIO(body)
-    # A chunked upload is now a plain body of known length.
-    environ["CONTENT_LENGTH"] = str(len(body))
-    environ.pop("HTTP_TRANSFER_ENCODING", None)
-    return body
-
-
 def moto_record(environ: dict[str, Any], body: bytes, now: float) -> dict[str, Any]:
     """A journal record from which :func:`moto_environ` rebuilds the request."""
     headers = {k: v for k, v in environ.items() if k.startswith("HTTP_") or k in _ENVIRON_KEYS}
@@ -131,8 +119,12 @@ class Replay:
         self.jobs = self.emulator.jobs
         #: Jobs whose work is running (or done) in the replay, waiting for their end record.
         self.running: dict[int, tuple[Job, Future[Outcome]]] = {}
-        # As live: two jobs at a time (the workshop's four trainings start together).
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="personalize-replay")
+        # As live: `Settings.job_workers` jobs at a time (the workshop's four trainings start
+        # together).
+        self._pool = ThreadPoolExecutor(
+            max_workers=self.emulator.settings.job_workers,
+            thread_name_prefix="personalize-replay",
+        )
         self.counts = {"personalize": 0, "moto": 0, "job": 0, "resumed": 0}
 
     def run(self, records: list[dict[str, Any]]) -> dict[str, int]:

@@ -9,9 +9,9 @@ from cheroot import server, wsgi
 
 from . import handlers
 from .app import PersonalizeApp
-from .auth import is_loopback
 from .config import Settings
 from .gateway import Gateway, moto_app
+from .loopback import is_loopback
 from .persistence import open_data_dir
 from .store.state import Emulator
 
@@ -56,23 +56,25 @@ class LocalServer:
         host: str = "127.0.0.1",
         port: int = 0,
         settings: Settings | None = None,
-        threads: int = 16,
     ) -> None:
+        settings = settings or Settings()
         if not is_loopback(host):
             # Never serve the network unsigned: off loopback every request is verified, and
             # the gateway refuses to start without credentials.
-            settings = settings or Settings()
             settings.verify_signatures = True
         self.app, self.emulator = make_app(settings)
         self._server = wsgi.Server(
-            (host, port), self.app, numthreads=threads, server_name="personalize-local"
+            (host, port),
+            self.app,
+            numthreads=settings.server_threads,
+            server_name="personalize-local",
         )
         self._server.ConnectionClass = _Connection
         # Bounds for every service behind the gateway (Personalize checks its own, smaller
         # limit first): request line and headers far above any SDK's (an oversized one gets
-        # 413 or 414), and S3's 5 GiB single-PUT limit for bodies, chunked ones included.
+        # 413 or 414), and ``max_upload_bytes`` for bodies, chunked ones included.
         self._server.max_request_header_size = 64 * 1024
-        self._server.max_request_body_size = 5 * 1024**3
+        self._server.max_request_body_size = settings.max_upload_bytes
         self._thread: threading.Thread | None = None
         #: What the journal replayed at start: records by kind, and jobs resumed.
         self.restored: dict[str, int] = {}

@@ -39,11 +39,12 @@ from .import_jobs import in_flight
 
 INFERENCE = "batch-inference-job"
 SEGMENT = "batch-segment-job"
-#: Pending or in-progress jobs of each kind per region (§5.5) and the service's message.
+#: Pending or in-progress jobs of each kind per region (https://docs.aws.amazon.com/personalize/latest/dg/limits.html)
+#: and the service's message.
 MAX_IN_FLIGHT = 5
 QUOTA_MESSAGE = f"More than {MAX_IN_FLIGHT} resources with PENDING or IN_PROGRESS status."
-#: numResults when the request has none: items per line (§10.1 [Obs]) and users per segment
-#: (DG-2023 creating-batch-seg-job: "The default is 25").
+#: numResults when the request has none: items per line (observed in real batch output) and
+#: users per segment (the guide's creating-batch-seg-job: "The default is 25").
 DEFAULT_RESULTS = 25
 #: Users per segment (the model's numResults documentation).
 MAX_USERS = 5_000_000
@@ -85,7 +86,7 @@ def _filter(ctx: Context, filter_arn: str | None, version: Resource) -> Filter |
 def _exploration(version: Resource, config: dict[str, Any] | None) -> dict[str, Any]:
     """The scoring config: a campaign's exploration rules and defaults for the same version.
 
-    [Inf] The guide documents batchInferenceJobConfig.itemExplorationConfig as the campaign's
+    Inferred: the guide documents batchInferenceJobConfig.itemExplorationConfig as the campaign's
     setting; without one, User-Personalization explores with the campaign defaults.
     """
     given = (config or {}).get("itemExplorationConfig")
@@ -109,7 +110,7 @@ def _submit(
 ) -> None:
     """Answer every input line in the background, from the data the version was trained on.
 
-    Events recorded after training are not used until the next training (§10.1), so the
+    Events recorded after training are not used until the next training, so the
     histories are the version's training interactions, not the live ones.
     """
     rows = version.data.get("training_interactions")

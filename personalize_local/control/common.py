@@ -77,8 +77,12 @@ def require_unused(dependants: Sequence[Resource], what: str, arn: str) -> None:
         )
 
 
-def check_quota(count: int, limit: int, message: str) -> None:
-    if count >= limit:
+def check_quota(count: int, limit: int, message: str, *, adding: int = 1) -> None:
+    """``LimitExceededException`` when ``adding`` more to the ``count`` there are exceeds ``limit``.
+
+    ``adding=0`` when ``count`` already includes what the request adds.
+    """
+    if count + adding > limit:
         raise LimitExceededException(message)
 
 

@@ -38,7 +38,7 @@ def create_dataset_export_job(
     rows = contents(dataset).frame(mode)
     clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     destination = S3Location.parse(job_output["s3DataDestination"]["path"], "output path")
-    # [Inf] the object layout is not documented: one CSV under <path><jobName>/.
+    # The object layout is not documented: one CSV under <path><jobName>/.
     prefix = destination.key if destination.is_prefix else destination.key + "/"
     key = f"{prefix}{job_name}/{dataset.data['type'].upper()}_part_00000.csv"
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..context import Context
-from ..errors import LimitExceededException
 from ..filters import grammar
 from ..serving.datasets import datasets_of
 from . import dataset_groups
@@ -41,11 +40,13 @@ def create_filter(
     fields = set(own_fields)
     for other in group_filters:
         fields |= other.data["fields"]
-    if len(fields) > MAX_FIELDS_PER_GROUP:
-        raise LimitExceededException(
-            f"Cannot create a filter. The filters of dataset group {dataset_group_arn} would use "
-            f"more than {MAX_FIELDS_PER_GROUP} distinct dataset fields."
-        )
+    check_quota(
+        len(fields),
+        MAX_FIELDS_PER_GROUP,
+        f"Cannot create a filter. The filters of dataset group {dataset_group_arn} would use "
+        f"more than {MAX_FIELDS_PER_GROUP} distinct dataset fields.",
+        adding=0,
+    )
     arn = ctx.arn(KIND, name)
     attrs = {
         "name": name,

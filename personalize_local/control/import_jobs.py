@@ -10,10 +10,10 @@ from ..aws.clients import AwsClients
 from ..context import Context
 from ..data import csv_import
 from ..data import schemas as avro
-from ..errors import InvalidInputException, LimitExceededException
+from ..errors import InvalidInputException
 from ..serving.datasets import contents
 from ..store.jobs import JobFailure
-from .common import IN_FLIGHT, data_location, register, require_status, summaries
+from .common import IN_FLIGHT, check_quota, data_location, register, require_status, summaries
 
 KIND = "dataset-import-job"
 #: Pending or in-progress import jobs per region (not adjustable).
@@ -46,10 +46,11 @@ def create_dataset_import_job(
             "INCREMENTAL import mode needs an earlier bulk import into the dataset; "
             "import with FULL first."
         )
-    if in_flight(ctx, KIND) >= MAX_IN_FLIGHT:
-        raise LimitExceededException(
-            f"More than {MAX_IN_FLIGHT} resources with PENDING or IN_PROGRESS status."
-        )
+    check_quota(
+        in_flight(ctx, KIND),
+        MAX_IN_FLIGHT,
+        f"More than {MAX_IN_FLIGHT} resources with PENDING or IN_PROGRESS status.",
+    )
     arn = ctx.arn(KIND, job_name)
     attrs = {
         "jobName": job_name,

@@ -11,7 +11,8 @@ Sources: the guide's "Measuring impact of recommendations" pages (one attributio
 10 metrics, the Interactions dataset needs EVENT_TYPE, data imported before the attribution
 is not reported, events without a source are labelled SOURCE_NAME_UNDEFINED, a new file
 ``AggregatedAttributionMetrics - ImportMethod - Timestamp.csv`` per publication), botocore's
-model for shapes and error lists, personalize-api.md §13.
+model for shapes and error lists, and
+https://docs.aws.amazon.com/personalize/latest/dg/metric-attributions.html.
 
 Cadence. The service aggregates over 15-minute windows and sends PutEvents (and incremental
 import) metrics to CloudWatch, and writes an S3 file when an import job that sets
@@ -23,8 +24,8 @@ UpdateMetricAttribution first writes a report of the events recorded since the l
 import mode). Nothing else would notice new events without a timer thread, and a client that
 waits for a report polls exactly these operations. Reports go through the endpoint's S3 API
 with the attribution's role, as export jobs do; a report that cannot be written names the
-problem in ``failureReason`` (the attribution stays ACTIVE). [Inf] throughout where the guide
-is silent: file-name spelling, window alignment (epoch multiples of 900 s), value format.
+problem in ``failureReason`` (the attribution stays ACTIVE). Inferred where the guide is
+silent: file-name spelling, window alignment (epoch multiples of 900 s), value format.
 Not emulated: attributing events by ``recommendationId`` (they count as SOURCE_NAME_UNDEFINED
 unless they carry an eventAttributionSource), the 100-source limit, KMS.
 """
@@ -351,7 +352,7 @@ def create_metric_attribution(
     dataset_groups.active_group(ctx, dataset_group_arn)
     existing = ctx.state.of_kind(KIND, parent=dataset_group_arn)
     if existing:
-        # [Inf] Worded like the other one-per-group resource, the event tracker.
+        # Worded like the other one-per-group resource, the event tracker (inferred).
         raise ResourceAlreadyExistsException(
             f"MetricAttribution {existing[0].arn} already exists for DatasetGroup "
             f"{dataset_group_arn}"
@@ -380,7 +381,7 @@ def create_metric_attribution(
 
 
 def _check_access(clients: AwsClients, attrs: dict[str, Any], context: dict[str, str]) -> None:
-    """Creation checks that the role may write reports under the S3 path ([Inf]: the guide
+    """Creation checks that the role may write reports under the S3 path (inferred: the guide
     says the service validates its CloudWatch access when the attribution is created)."""
     output = attrs["metricsOutputConfig"]
     if not output.get("s3DataDestination"):
@@ -475,7 +476,7 @@ def update_metric_attribution(
     attribution.data["metrics"] = metrics
     if metrics_output_config is not None:
         attribution.attrs["metricsOutputConfig"] = metrics_output_config
-    # [Inf] No update status is documented: it stays ACTIVE, updated now.
+    # No update status is documented: it stays ACTIVE, updated now.
     attribution.lifecycle.walk("ACTIVE", step=0)
     return {"metricAttributionArn": metric_attribution_arn}
 

@@ -3,10 +3,15 @@
 A recommender is a domain dataset group's answer to one use case (a domain recipe). Creating
 one trains a real model with the recipe's custom analogue (`models.registry`) through the same
 `training.fit` as solution versions, under the use case's data rules, and computes
-``modelMetrics``. Sources: personalize-api.md §2.1 (statuses), §2.5 (config), §5.5 (5 per
-group), §6.3 (use cases); the live guide's VIDEO_ON_DEMAND / ECOMMERCE use-case pages and
-"Evaluating a recommender"; botocore's model for shapes and error lists. Choices marked [Inf]
-are not documented.
+``modelMetrics``. Sources: botocore's model for shapes and error lists, and the live guide:
+
+- statuses and config: https://docs.aws.amazon.com/personalize/latest/dg/API_CreateRecommender.html
+- 5 recommenders per dataset group: https://docs.aws.amazon.com/personalize/latest/dg/limits.html
+- the use cases (and their VIDEO_ON_DEMAND / ECOMMERCE pages):
+  https://docs.aws.amazon.com/personalize/latest/dg/domain-use-cases.html
+- ``modelMetrics``: https://docs.aws.amazon.com/personalize/latest/dg/evaluating-recommenders.html
+
+Choices the guide does not document say that they are inferred.
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ import numpy as np
 from ..context import Context
 from ..errors import (
     InvalidInputException,
-    LimitExceededException,
     ResourceInUseException,
 )
 from ..recipes.catalogue import RecipeInfo
@@ -26,16 +30,16 @@ from ..serving.recommenders import EXPLORATION_DEFAULTS, KIND, USE_CASES, servin
 from ..store.jobs import JobFailure
 from ..store.state import Resource, Update
 from . import dataset_groups, training
-from .common import IN_FLIGHT, register, require_status, summaries
+from .common import IN_FLIGHT, check_quota, register, require_status, summaries
 from .recipes import recipe_for
 
-#: Recommenders per dataset group (personalize-api.md §5.5).
+#: Recommenders per dataset group (https://docs.aws.amazon.com/personalize/latest/dg/limits.html).
 MAX_RECOMMENDERS = 5
 EXPLORATION_KEYS = frozenset(EXPLORATION_DEFAULTS)
 DATASET_TYPES = ("Interactions", "Items", "Users")
-#: Columns training cannot do without, so trainingDataConfig may not drop them. [Inf]
+#: Columns training cannot do without, so trainingDataConfig may not drop them (inferred).
 KEY_COLUMNS = frozenset({"USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"})
-#: Statuses in which DescribeRecommender has no modelMetrics (§2.1).
+#: Statuses in which DescribeRecommender has no modelMetrics (inferred: no model yet).
 NO_METRICS = ("CREATE PENDING", "CREATE IN_PROGRESS", "DELETE PENDING", "DELETE IN_PROGRESS")
 
 
@@ -85,7 +89,8 @@ def _check_exploration(recipe: RecipeInfo, settings: dict[str, str] | None) -> N
         raise InvalidInputException(
             "itemExplorationConfig explorationWeight and explorationItemAgeCutOff must be numbers."
         ) from None
-    # §6.3: explorationItemAgeCutOff has a minimum of 1 day for the domain use cases.
+    # explorationItemAgeCutOff has a minimum of 1 day for the domain use cases
+    # (create-recommender-configure-exploration).
     if not 0.0 <= weight <= 1.0 or cutoff < 1:
         raise InvalidInputException(
             "explorationWeight must be between 0 and 1 and explorationItemAgeCutOff at least 1."
@@ -93,7 +98,7 @@ def _check_exploration(recipe: RecipeInfo, settings: dict[str, str] | None) -> N
 
 
 def _check_training_data(config: dict[str, Any] | None) -> None:
-    """trainingDataConfig: dataset types as keys, and never the columns training needs. [Inf]"""
+    """trainingDataConfig: dataset types as keys, never the columns training needs (inferred)."""
     if not config:
         return
     excluded = config.get("excludedDatasetColumns") or {}
@@ -156,12 +161,12 @@ def _snapshot(ctx: Context, group_arn: str, config: dict[str, Any]) -> dict[str,
 
 
 def _required_data(recipe: RecipeInfo, frames: dict[str, Any]):
-    """The use case's data rules beyond the general minimum (§5.1, §6.3)."""
+    """The use case's data rules beyond the general minimum (limits, domain-use-cases)."""
     use_case = USE_CASES[recipe.name]
     for kind in use_case.datasets:
         frame = frames.get(kind)
         if frame is None or len(frame) == 0:
-            # [Inf] the service's wording is not published.
+            # The service's wording is not published.
             raise JobFailure(
                 f"The {recipe.name} use case needs data in the {kind} dataset, and the dataset "
                 "group has none."
@@ -231,11 +236,12 @@ def create_recommender(
         for r in ctx.state.of_kind(KIND, parent=dataset_group_arn)
         if not r.status(ctx.now).startswith("DELETE")
     ]
-    if len(existing) >= MAX_RECOMMENDERS:
-        raise LimitExceededException(
-            f"Cannot create a recommender. More than {MAX_RECOMMENDERS} recommenders in dataset "
-            f"group {dataset_group_arn}. Please delete some and try again."
-        )
+    check_quota(
+        len(existing),
+        MAX_RECOMMENDERS,
+        f"Cannot create a recommender. More than {MAX_RECOMMENDERS} recommenders in dataset "
+        f"group {dataset_group_arn}. Please delete some and try again.",
+    )
     arn = ctx.arn(KIND, name)
     attrs = {
         "name": name,
@@ -284,7 +290,7 @@ def update_recommender(
         raise ResourceInUseException(f"An update of recommender {recommender_arn} is in progress.")
     recipe = recipe_for(recommender.attrs["recipeArn"])
     old = recommender.attrs["recommenderConfig"]
-    # [Inf] Members left out of the request keep their values (the service does not say).
+    # Members left out of the request keep their values (inferred: the service does not say).
     config = _config(recipe, {**old, **recommender_config})
     # What serves now keeps serving until the update is ACTIVE (UpdateRecommender doc).
     model, serving_config = serving(ctx, recommender)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import Context
-from ..errors import InvalidInputException, LimitExceededException, ResourceInUseException
+from ..errors import InvalidInputException, ResourceInUseException
 from ..recipes import catalogue
 from ..store.jobs import JobFailure
 from ..store.state import Resource
 from . import training
-from .common import IN_FLIGHT, register, require_status, summaries
+from .common import IN_FLIGHT, check_quota, register, require_status, summaries
 from .import_jobs import in_flight
 from .training import training_input
 
@@ -41,10 +41,11 @@ def create_solution_version(
         base = _latest_full(ctx, solution_arn)
     elif mode == "AUTOTRAIN":
         raise InvalidInputException("trainingMode AUTOTRAIN is used by automatic training only.")
-    if in_flight(ctx, KIND) >= MAX_IN_FLIGHT:
-        raise LimitExceededException(
-            f"More than {MAX_IN_FLIGHT} resources with PENDING or IN_PROGRESS status."
-        )
+    check_quota(
+        in_flight(ctx, KIND),
+        MAX_IN_FLIGHT,
+        f"More than {MAX_IN_FLIGHT} resources with PENDING or IN_PROGRESS status.",
+    )
     version_id = ctx.ids.hex8()
     arn = f"{solution_arn}/{version_id}"
     attrs = {

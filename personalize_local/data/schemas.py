@@ -14,7 +14,8 @@ Sources: the live developer guide (docs.aws.amazon.com/personalize/latest/dg/):
 ``action-interactions-dataset-requirements``), ``VIDEO-ON-DEMAND-*`` and ``ECOMMERCE-*``
 (datasets-and-schemas, items-, users-, interactions-dataset), ``limits`` (service quotas) and
 ``API_CreateDataset`` / ``API_CreateSchema``.
-Where the 2023 snapshot of the guide (and so the project reference, section 4) differs from the
+Where the 2023 snapshot of the guide (https://github.com/awsdocs/amazon-personalize-developer-guide)
+differs from the
 live guide, the live guide wins and a comment says so.
 """
 
@@ -146,7 +147,7 @@ _INTERACTION_REQUIRED = {"USER_ID": _STRING, "ITEM_ID": _STRING, "TIMESTAMP": _L
 # columns depends on the data, so it is checked at import, not here.)
 _MAX_INTERACTION_METADATA = 5
 # Live quotas: Items 100 metadata fields and 1 textual field, Users 25 metadata fields. The 2023
-# guide (and the project reference, section 5.2) said Items 50 and Users 5: the live guide wins.
+# guide said Items 50 and Users 5: the live guide wins.
 _MAX_ITEM_METADATA = 100
 _MAX_ITEM_TEXTUAL = 1
 _MAX_USER_METADATA = 25

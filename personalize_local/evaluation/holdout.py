@@ -1,4 +1,4 @@
-"""Splits for GetSolutionMetrics (metrics-and-anchors.md §2.3).
+"""Splits for GetSolutionMetrics (https://docs.aws.amazon.com/personalize/latest/dg/working-with-training-metrics.html).
 
 Two separate choices, as in LensKit: *which users* are test users (`choose_test_users`: a
 seeded 10% of the users) and *which of their interactions* are ground truth (`split_history`:

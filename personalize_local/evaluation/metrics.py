@@ -1,4 +1,6 @@
-"""Ranking metrics with the definitions GetSolutionMetrics documents (metrics-and-anchors.md §3).
+"""Ranking metrics with the definitions GetSolutionMetrics documents.
+
+Definitions: https://docs.aws.amazon.com/personalize/latest/dg/working-with-training-metrics.html#metric-definitions.
 
 All functions take a *hit matrix*: ``hits[u, i]`` is 1 when the item at rank ``i + 1`` of user
 ``u``'s list is in that user's ground truth, else 0 (lists shorter than K are padded with 0).

@@ -6,16 +6,16 @@ and where that page is silent, inferred from real runs; bench/RESULTS.md, "Fidel
 1. The solution's training-data selection is applied. Several event types recorded for one
    action (the same user, item and timestamp, e.g. the aws-samples POC's ``click`` and
    ``watch`` per rating) are one step of the sequence (`InteractionData.collapse_simultaneous`).
-   [Inf] Without this the held-out event is the copy of the last input event and the POC's
-   User-Personalization scores 2.5× the real runs.
+   Inferred from the real runs: without this the held-out event is the copy of the last input
+   event and the POC's User-Personalization scores 2.5× them.
 2. A seeded 10% of the users are held out; the model is trained on the other 90% exactly as
    `train` would train it (the guide).
 3. Each test user's oldest 90% of interactions are the input and the newest 10% the truth (the
    guide: ``"fraction"``). The legacy HRNN recipes (`LEGACY_LAST_ITEM`) keep the last
    interaction as the truth (``"last"``): their real runs (2018–2019) were scored so, by an AWS
    sample author's remark and by their magnitudes (a newest-10% truth gives ~4× their
-   precision). [Inf] The current recipes' real runs (2020) match the newest 10% and not the
-   last item; the guide does not say that the protocol changed.
+   precision). Inferred from the magnitudes: the current recipes' real runs (2020) match the
+   newest 10% and not the last item; the guide does not say that the protocol changed.
 
 Per family:
 
@@ -25,7 +25,7 @@ Per family:
   (user, item) pair's first interaction (related-items models never return the query item,
   and co-occurrence models see interactions as sets), so the truth holds only new items and
   the user's input items are left out of the related list, as an "exclude seen" filter would.
-* PERSONALIZED_RANKING: [Inf] the model ranks one fixed list, the `RANKING_CANDIDATES` (25)
+* PERSONALIZED_RANKING (inferred): the model ranks one fixed list, the `RANKING_CANDIDATES` (25)
   most popular training items, for every test user, never a list built from the user's truth;
   seen items are ranked by their score like any other (a ranking has no "seen" rule). The
   service does not document this; its ranking coverage equals Popularity-Count's (0.0136 on
@@ -69,6 +69,18 @@ from personalize_local.models.registry import (
 )
 
 K_LIST = 25
+#: GetSolutionMetrics' metrics for recipes that answer an item list, in the guide's order
+#: (https://docs.aws.amazon.com/personalize/latest/dg/working-with-training-metrics.html).
+ITEM_LIST_METRICS = (
+    "coverage",
+    "mean_reciprocal_rank_at_25",
+    "normalized_discounted_cumulative_gain_at_5",
+    "normalized_discounted_cumulative_gain_at_10",
+    "normalized_discounted_cumulative_gain_at_25",
+    "precision_at_5",
+    "precision_at_10",
+    "precision_at_25",
+)
 #: Personalized-Ranking ranks the most popular training items (see the module docstring).
 RANKING_CANDIDATES = 25
 #: Scores are computed for this many matrix cells at a time (bounds memory on big catalogues).
@@ -89,9 +101,9 @@ def default_holdout(prep: Prepared) -> str:
     real 2020 User-Personalization, SIMS and Personalized-Ranking runs on the aws-samples POC
     data are reproduced with it (bench/RESULTS.md) and not with a single held-out item. The
     legacy HRNN recipes keep the last interaction: their real runs (2018–2019) were evaluated
-    on it (an AWS sample author's remark, and their magnitudes: metrics-and-anchors in
-    bench/RESULTS.md). [Inf] The service's protocol changed between the two generations; the
-    guide does not say so.
+    on it (an AWS sample author's remark, and their magnitudes in bench/RESULTS.md). So the
+    service's protocol changed between the two generations (inferred from those runs; the
+    guide does not say so).
     """
     return LAST if prep.spec.name in LEGACY_LAST_ITEM else FRACTION
 

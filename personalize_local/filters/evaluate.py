@@ -16,30 +16,30 @@ Entry points:
   :class:`FilterCache` expose the compiled form; :func:`parameters_used`,
   :func:`required_parameters` and :func:`uses_current_item` answer questions about a filter.
 
-Semantics, with their sources (live developer guide, docs.aws.amazon.com/personalize/latest/dg/;
-the project reference is section 7 of personalize-api.md):
+Semantics, with their sources (pages of the live developer guide, https://docs.aws.amazon.com/personalize/latest/dg/):
 
 * ``|`` chains expressions evaluated independently: the result is (union of the INCLUDE
   results) minus (union of the EXCLUDE results), in any order; with no INCLUDE every item is
   included (``multiple-expression-example``).
-* Within an expression AND binds tighter than OR (:meth:`.grammar.Expression.or_groups`, [Inf]).
+* Within an expression AND binds tighter than OR (:meth:`.grammar.Expression.or_groups`;
+  inferred from SQL, as the guide does not say).
 * IN / NOT IN / = / != match exact, case-sensitive strings; a categorical value ``a|b`` matches
   if any of its values does. Only event types are matched ignoring case
   (``filter-expression-guidelines-requirements``).
 * ``<, <=, >, >=, =, !=`` compare numbers, "including data passed in placeholder parameters"
-  (``creating-filter-expressions``; the project reference, from the 2023 guide, lacks ``!=``:
+  (``creating-filter-expressions``; the 2023 snapshot of the guide lacks ``!=``:
   the live guide wins). ``=`` and ``!=`` also compare strings exactly. A placeholder value
   that is not a number where a number is compared, or several values for a one-value
   comparison, is InvalidInputException naming the placeholder.
 * ``Interactions.EVENT_TYPE IN (...)`` is the set of items among the user's most recent 100
   interactions per event type; ``*`` means every event type. Action interactions keep the 300
-  most recent per event type (``filter-expressions``; the project reference gives only 100:
+  most recent per event type (``filter-expressions``; the 2023 snapshot gives only 100:
   the live guide wins). The user's history includes events recorded with PutEvents
   (``filter``: filters update within seconds of PutEvents).
 * Placeholders: an INCLUDE expression needs a value for every placeholder it uses (else
   InvalidInputException); an EXCLUDE expression missing one is not used
   (GetRecommendations ``filterValues`` in the runtime model: "Amazon Personalize doesn't use
-  that portion of the expression"). [Inf] The portion is the whole expression between pipes:
+  that portion of the expression"). The portion is (inferred) the whole expression between pipes:
   dropping only the condition that holds the placeholder would widen an AND and so exclude
   more than the filter says.
 * ``IF CurrentUser.X ...``: the expression applies only when the condition holds for the
@@ -48,7 +48,7 @@ the project reference is section 7 of personalize-api.md):
   unused EXCLUDE. No metadata, or no value for X: the condition does not hold.
 * ``CurrentItem.X`` is field X of the item named in a related-items request
   (``creating-filter-expressions``).
-* Missing values ([Inf], SQL's NULL): an item without metadata, or without a value for the
+* Missing values (inferred from SQL's NULL): an item without metadata, or without a value for the
   field, matches neither IN nor NOT IN, = nor !=, nor any range comparison. The same holds when
   the current item or the current user's field has no value.
 """
@@ -212,7 +212,7 @@ class _Column:
 
     def equal_any(self, operands: Sequence[float] | Sequence[str]) -> np.ndarray:
         if self.numeric:
-            # [Inf] The guide says IN matches exact strings; a numeric field has no string
+            # Inferred: the guide says IN matches exact strings; a numeric field has no string
             # form to match, so "1975", 1975 and 1975.0 all equal a stored 1975.
             if not operands:
                 return np.zeros(self.size, dtype=bool)
@@ -912,7 +912,7 @@ def user_mask(
 
     user-segment-filter-examples: ``INCLUDE UserID WHERE Interactions.EVENT_TYPE IN ("click",
     "rating")`` "includes only users who have clicked or rated items": any items, not only the
-    item of the query. ``query_items`` narrows interaction conditions to those items ([Inf]: an
+    item of the query. ``query_items`` narrows interaction conditions to those items (an
     option the guide does not describe; None follows the guide).
     """
     table = users if users is not None else Catalog(user_ids, users_meta)

@@ -33,8 +33,8 @@ Sources: the live developer guide (docs.aws.amazon.com/personalize/latest/dg/):
 ``item-recommendation-filter-examples``, ``user-segment-filter-examples``,
 ``action-recommendation-filter-examples``, ``multiple-expression-example``, ``error-messages``,
 ``filter-real-time``, ``filter-batch`` and ``limits``; the 2023 snapshot of the guide
-(``filter-expressions.md``), which the project reference (section 7) paraphrases. Where they
-differ, the live guide wins and a comment says so.
+(``filter-expressions.md`` in https://github.com/awsdocs/amazon-personalize-developer-guide).
+Where they differ, the live guide wins and a comment says so.
 
 Evaluation notes for the module that applies filters (not checked here): IN / NOT IN match exact
 strings, and the service ignores case only when matching event types; interaction filters see the
@@ -86,7 +86,7 @@ TARGET_DATASETS: dict[str, tuple[str, ...]] = {
 
 # Live guide (filter-expression-guidelines-requirements and the limits table): at most 10
 # distinct dataset fields per filter and 20 across a dataset group's filters. The 2023 guide,
-# the project reference (section 7.1) and some older copies of the live page say 5 and 10: the
+# and some older copies of the live page say 5 and 10: the
 # newest live guide wins.
 MAX_FIELDS_PER_FILTER = 10
 
@@ -182,7 +182,7 @@ class Expression:
         """The WHERE conditions as OR-ed groups of AND-ed conditions.
 
         The guide does not say how AND and OR bind when mixed; this follows SQL, whose keywords
-        the language borrows: AND binds tighter than OR ([Inf]).
+        the language borrows: AND binds tighter than OR (inferred).
         """
         groups: list[list[Condition]] = [[self.conditions[0]]]
         for connector, condition in zip(self.connectors, self.conditions[1:], strict=True):
@@ -263,7 +263,7 @@ class _Token:
 
 def _unescape(body: str) -> str:
     # Backslash escapes a double quote or a backslash; any other backslash stays as written.
-    # [Inf] The guide shows no escapes inside filter strings; this is the usual convention.
+    # The guide shows no escapes inside filter strings; this is the usual convention.
     return re.sub(r'\\(["\\])', r"\1", body)
 
 
@@ -630,7 +630,7 @@ def fields(parsed: Filter) -> set[tuple[str, str]]:
     """Distinct (dataset type, upper-case column) pairs the filter reads.
 
     CurrentUser fields count as Users fields and CurrentItem references as Items fields: both
-    read a dataset field ([Inf]: the guide does not say whether they count towards the limits).
+    read a dataset field (inferred: the guide does not say whether they count towards the limits).
     """
     found: set[tuple[str, str]] = set()
     for expression in parsed.expressions:
@@ -708,7 +708,7 @@ def _check_values(
             raise _expression_error(
                 f"use * only with Interactions.EVENT_TYPE, not with {name}.", condition
             )
-        # [Inf] A comparison's literal must be of the field's kind. IN lists are left alone:
+        # Inferred: a comparison's literal must be of the field's kind. IN lists are left alone:
         # the guide says IN matches exact strings, whatever the field's type.
         if (
             isinstance(value, Literal)
@@ -783,7 +783,7 @@ def validate(parsed: Filter, schemas: Mapping[str, DatasetSchema]) -> None:
             _check_values(condition, found, expression, schemas)
         for condition in expression.if_clause or ():
             if expression.target == "UserID":
-                # [Inf] A user segment has no current user: IF CurrentUser is documented only
+                # Inferred: a user segment has no current user; IF CurrentUser is documented only
                 # for item and action recommendations.
                 raise _expression_error(
                     "IF CurrentUser conditions apply to item and action recommendations, not to "

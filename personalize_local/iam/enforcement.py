@@ -20,14 +20,6 @@ from .principal import KnownSecrets
 DEFAULT_REGION = "us-east-1"
 
 
-class _IdentityVerifier(Verifier):
-    """Signature checks against every key moto has issued, not one configured pair."""
-
-    def __init__(self, known: KnownSecrets) -> None:
-        super().__init__({known.own[0]: known.own[1]})
-        self._secrets = known  # type: ignore[assignment]
-
-
 class Enforcement:
     def __init__(self, emulator: Emulator) -> None:
         settings = emulator.settings
@@ -43,9 +35,9 @@ class Enforcement:
         self.own_key = settings.access_key_id
         self.log = AuthLog(settings.auth_log) if settings.auth_log else None
         self.authorizer = Authorizer(settings.account_id, self.log)
-        self.verifier = _IdentityVerifier(
-            KnownSecrets(settings.account_id, settings.client_credentials)
-        )
+        # Signature checks against every key moto has issued, not one configured pair.
+        known = KnownSecrets(settings.account_id, settings.client_credentials)
+        self.verifier = Verifier(known, body_limit=settings.max_upload_bytes)
         moto_hooks.install()
 
     def is_root(self, environ: Mapping[str, Any]) -> bool:

@@ -82,7 +82,8 @@ def fit_als(
     regularization: float = 0.05,
     alpha: float = 10.0,
     iterations: int = 12,
-    threads: int = 2,
+    *,
+    threads: int,
 ) -> AlsFactors:
     """Fit implicit ALS on a users × items matrix and return the item side.
 

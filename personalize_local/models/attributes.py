@@ -1,6 +1,7 @@
 """Item-attribute expressions of batch segment jobs: ``ITEMS.GENRES = "Comedy" AND …``.
 
-Grammar (personalize-api.md §10.2; equality only, joined by AND / OR, AND binding tighter):
+Grammar (https://docs.aws.amazon.com/personalize/latest/dg/prepare-input-data-user-segment.html;
+equality only, joined by AND / OR, AND binding tighter):
 
     expression := conjunction ("OR" conjunction)*
     conjunction := clause ("AND" clause)*

@@ -88,7 +88,7 @@ def probabilities_of(scores: np.ndarray, chosen: np.ndarray, digits: int = 4) ->
     1", https://docs.aws.amazon.com/personalize/latest/dg/how-recommendation-scoring-works.html)
     and the top one is a few hundredths to a few tenths on MovieLens-sized catalogues (a real
     HRNN batch line on ml-1m: 0.0775, 0.0633, 0.0583, …). The model's scores have no such
-    scale, so [Inf] the logits are scale-free: ``τ · (s − max) / (max − median)`` with
+    scale, so (inferred) the logits are scale-free: ``τ · (s − max) / (max − median)`` with
     ``τ = ln(n)`` over the n finite scores, i.e. the median item is ``1/n`` as likely as the
     best one. One vectorised pass (logsumexp) over the catalogue; ``-inf`` items get 0 and
     are left out of the sum. Rounded to 4 significant digits, so no returned score is 0.

@@ -1,7 +1,8 @@
 """Recipe configurations: documented hyperparameters, their defaults, ranges and parsing.
 
 Each recipe has a frozen dataclass whose field defaults equal the documented defaults
-(personalize-api.md §6.2). Field metadata says whether a field is an algorithm hyperparameter
+(the recipe pages of https://docs.aws.amazon.com/personalize/latest/dg/working-with-predefined-recipes.html).
+Field metadata says whether a field is an algorithm hyperparameter
 (``solutionConfig.algorithmHyperParameters``) or a featurization parameter
 (``featureTransformationParameters``), its range, and whether HPO may tune it. Values arrive
 as strings; `parse_config` validates them and raises `InvalidInputException` naming the

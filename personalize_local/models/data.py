@@ -2,7 +2,8 @@
 
 `InteractionData` is a column store with integer indexes into two id tables. Row order is the
 file order of the import, which is also the tie order for equal timestamps (the service sorts
-each history by TIMESTAMP with a stable tie order; see metrics-and-anchors.md §2.3).
+each history by TIMESTAMP with a stable tie order;
+see https://docs.aws.amazon.com/personalize/latest/dg/working-with-training-metrics.html).
 """
 
 from __future__ import annotations
@@ -226,9 +227,10 @@ class InteractionData:
 
         Data prepared as several event types per action (the aws-samples POC writes a
         ``click`` and a ``watch`` with the same timestamp for one rating) records one moment
-        of the user's sequence several times. [Inf] The service's sequence models and its
-        held-out split see one interaction there: the real POC metrics are far below what a
-        model scores when the held-out event is the copy of the last input event.
+        of the user's sequence several times. The service's sequence models and its held-out
+        split see one interaction there (inferred from the real runs: the real POC metrics are
+        far below what a model scores when the held-out event is the copy of the last input
+        event).
         """
         if len(self) == 0:
             return self
@@ -251,10 +253,6 @@ class InteractionData:
         """Distinct users per item (the popularity the service uses), over ``items``."""
         pairs = np.unique(self.user_idx.astype(np.int64) * self.n_items + self.item_idx)
         return np.bincount(pairs % self.n_items, minlength=self.n_items).astype(np.float64)
-
-    def user_lengths(self) -> np.ndarray:
-        """Interactions per user, over ``users``."""
-        return np.bincount(self.user_idx, minlength=self.n_users)
 
     def creation_times(self) -> np.ndarray:
         """CREATION_TIMESTAMP per item (float epoch seconds, NaN when unknown)."""

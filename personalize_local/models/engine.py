@@ -1,9 +1,9 @@
 """The "UP engine": an item-item scorer over a user's current history.
 
 Used by User-Personalization (v1, v2, HRNN variants), Personalized-Ranking, the affinity
-recipes and Next-Best-Action (metrics-and-anchors.md §9.1). For a history i_1 … i_n (oldest
-first) with event weights v_t and recency weights w_t = 0.5^(age_t / h) (age 0 = the latest
-event, zero beyond the history window):
+recipes and Next-Best-Action (its accuracy beside the real runs: bench/RESULTS.md). For a
+history i_1 … i_n (oldest first) with event weights v_t and recency weights
+w_t = 0.5^(age_t / h) (age 0 = the latest event, zero beyond the history window):
 
     x     = Σ_t v_t w_t · e_{i_t}                         (weighted history)
     cf    = x B                                            (collaborative part)
@@ -31,11 +31,12 @@ users' own last events (`_calibrate_repeat_mix`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
+from personalize_local.config import training_threads
 from personalize_local.models.als import AlsFactors, fit_als
 from personalize_local.models.base import TrainedModel
 from personalize_local.models.data import InteractionData
@@ -115,7 +116,7 @@ class EngineSettings:
     repeat_lags: int = 32
     calibrate_repeats: bool = True
     popularity_prior: float = 0.01
-    threads: int = 2
+    threads: int = field(default_factory=training_threads)
 
 
 def impression_counts(data: InteractionData) -> np.ndarray:
@@ -251,7 +252,7 @@ class UserPersonalizationModel(TrainedModel):
                 settings.als_regularization,
                 settings.als_alpha,
                 settings.als_iterations,
-                settings.threads,
+                threads=settings.threads,
             )
         model.features = item_features(data.items_meta, data.items, data.item_text_columns)
         model.creation_times = data.creation_times()

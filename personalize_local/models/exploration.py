@@ -3,7 +3,8 @@
 The service mixes young items into recommendations: ``explorationWeight`` w ∈ [0, 1] sets how
 much, ``explorationItemAgeCutOff`` (days) which items are young enough, measured from the
 latest interaction. Fewer interactions and impressions mean a larger bonus, so new items get
-shown until they have gathered feedback (personalize-api.md §6.2, metrics-and-anchors.md §9.2).
+shown until they have gathered feedback
+(https://docs.aws.amazon.com/personalize/latest/dg/native-recipe-new-item-USER_PERSONALIZATION.html).
 """
 
 from __future__ import annotations

@@ -89,7 +89,8 @@ _CUSTOM = [
     ),
 ]
 
-# Domain recipes (personalize-api.md §6.3) mapped onto the custom recipes they behave like.
+# Domain recipes mapped onto the custom recipes they behave like
+# (https://docs.aws.amazon.com/personalize/latest/dg/domain-use-cases.html).
 _DOMAIN = [
     RecipeSpec(
         "aws-vod-because-you-watched-x",
@@ -177,7 +178,7 @@ def resolve(recipe: str) -> RecipeSpec:
 V2_HALF_LIFE, V2_GAMMA, V2_BETA = 3.0, 0.8, 0.5
 
 
-def engine_settings(cfg: Any, threads: int = 2) -> EngineSettings:
+def engine_settings(cfg: Any) -> EngineSettings:
     """Map a UP-family config onto the engine.
 
     * ``recency_mask`` (v2: ``apply_recency_bias``) true: recent events weigh more
@@ -189,7 +190,7 @@ def engine_settings(cfg: Any, threads: int = 2) -> EngineSettings:
     * v2 recipes (`C.UserPersonalizationV2Config`) are a model of their own: on the service they
       are transformer-based sequence models
       (https://docs.aws.amazon.com/personalize/latest/dg/native-recipe-user-personalization-v2.html),
-      so [Inf] their engine weighs the latest events more (half-life `V2_HALF_LIFE` events
+      so (inferred) their engine weighs the latest events more (half-life `V2_HALF_LIFE` events
       instead of 5) and leans on the sequence: next-item regression γ = `V2_GAMMA` (v1 0.5) and
       transitions β = `V2_BETA` (v1 0.3).
     """
@@ -202,11 +203,8 @@ def engine_settings(cfg: Any, threads: int = 2) -> EngineSettings:
             gamma=V2_GAMMA if v2 else 0.5,
             beta=V2_BETA if v2 else 0.3,
             factors=factors,
-            threads=threads,
         )
-    return EngineSettings(
-        half_life=None, window=2**31 - 1, beta=0.0, gamma=0.0, factors=factors, threads=threads
-    )
+    return EngineSettings(half_life=None, window=2**31 - 1, beta=0.0, gamma=0.0, factors=factors)
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """Training-data selection per solution: event type, value thresholds, weights, percentiles.
 
 Applied by `registry.train` and by the evaluation before any split, so the model and its
-metrics see the same data (personalize-api.md §4.6 and the recipes' featurization parameters).
+metrics see the same data: CreateSolution's ``eventType`` and ``solutionConfig``
+(https://docs.aws.amazon.com/personalize/latest/dg/API_CreateSolution.html) and the recipes'
+featurization parameters.
 """
 
 from __future__ import annotations

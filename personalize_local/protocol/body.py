@@ -1,13 +1,16 @@
 """Read a request body as the service does: bounded, UTF-8, one JSON object.
 
-The size is checked before the body is read (a declared Content-Length) or while it is read
-(a chunked body), so an oversized request costs neither the wait nor the memory. A body that
-is too large answers 413, which also makes the HTTP server close the connection instead of
-draining the rest of it.
+The one reader of request bodies: Personalize's JSON (`read_json`), and the bodies read before
+another reader (the signature's payload hash, the journal) with `buffer_body`. The size is
+checked before the body is read (a declared Content-Length) or while it is read (a chunked
+body), so an oversized request costs neither the wait nor the memory. A body that is too large
+answers 413, which also makes the HTTP server close the connection instead of draining the rest
+of it.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Mapping
 from typing import Any, BinaryIO
@@ -46,6 +49,18 @@ def read_body(environ: Mapping[str, Any], limit: int) -> bytes:
             )
         return data
     return b""
+
+
+def buffer_body(environ: dict[str, Any], limit: int) -> bytes:
+    """`read_body`, then the body put back as a fresh stream for whoever reads it next (moto).
+
+    A chunked upload is now a plain body of known length.
+    """
+    body = read_body(environ, limit)
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    return body
 
 
 def _read(stream: BinaryIO, size: int, limit: int) -> bytes:

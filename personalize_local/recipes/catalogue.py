@@ -6,21 +6,23 @@ dicts shaped like botocore's ``Recipe``, ``RecipeSummary``, ``Algorithm`` and
 edge serialises them). Hyperparameter and featurization defaults are string maps, as the service
 passes them in ``solutionConfig``.
 
-Sources, and where they disagree with personalize-api.md §6 (the live guide wins):
+Sources, and where the live guide disagrees with its 2023 snapshot
+(https://github.com/awsdocs/amazon-personalize-developer-guide, archived; the live guide wins):
 
 * Names, ARNs, recipe types, hyperparameter tables: the live Developer Guide recipe pages
-  (docs.aws.amazon.com/personalize/latest/dg/, 2024-2025) and DG-2023 for pages unchanged since.
+  (https://docs.aws.amazon.com/personalize/latest/dg/, 2024-2025) and the 2023 snapshot for
+  pages unchanged since.
 * Trending-Now: the live guide says ``trend_discovery_frequency`` defaults to **2 hours** and
-  adds "2 hours" to the allowed values; the reference (DG-2023) says 3 hours.
+  adds "2 hours" to the allowed values; the 2023 snapshot says 3 hours.
 * User-Personalization-v2 and Personalized-Ranking-v2: the live guide publishes one algorithm
   hyperparameter, ``apply_recency_bias`` (default true, **not** HPO tunable; with automatic
-  training the service runs HPO itself every 90 days). The reference had it unverified.
+  training the service runs HPO itself every 90 days). The 2023 snapshot predates them.
 * Similar-Items: the live guide adds ``popularity_discount_factor`` (default 0.0, not tunable)
   beside the two HPO-only hidden dimensions.
 * Next-Best-Action: the live guide documents ``action_optimization_period`` (featurization,
-  default 14, [7, 28], not tunable) and says the recipe has no HPO; the reference left it blank.
+  default 14, [7, 28], not tunable) and says the recipe has no HPO; the 2023 snapshot does not.
 * Semantic-Similarity (``aws-semantic-similarity``, RELATED_ITEMS) is public since the guide's
-  2025-11-30 release; it is not in the reference. It exposes no hyperparameters.
+  2025-11-30 release; it is not in the 2023 snapshot. It exposes no hyperparameters.
 * Popularity-Count: its recipe page still says ``USER_PERSONALIZATION``, but the guide's
   recipe-type table, its API requirements (userId only for filters) and the batch examples
   ("POPULAR_ITEMS recipes (Popularity-Count only)") all file it under ``POPULAR_ITEMS``. We
@@ -33,7 +35,8 @@ Observed in real ListRecipes output (aws-samples/amazon-personalize-samples, 202
 is sorted by recipe name, every recipe is ``ACTIVE``, ``lastUpdatedDateTime`` was
 2024-06-19 16:47:19.191 UTC for all, and recipes without a domain carry no ``domain`` key.
 Anything else not published (descriptions' wording, algorithm images, resource configs, creation
-dates of some recipes, domain recipes' algorithms and types) is marked "[Inf]" where it is chosen.
+dates of some recipes, domain recipes' algorithms and types) is inferred, and a comment says so
+where it is chosen.
 """
 
 from __future__ import annotations
@@ -73,9 +76,9 @@ def _day(year: int, month: int, day: int) -> datetime:
     return datetime(year, month, day, tzinfo=UTC)
 
 
-# [Obs] lastUpdatedDateTime of every recipe in the 2024 listing.
+# lastUpdatedDateTime of every recipe, observed in the 2024 listing.
 CATALOGUE_UPDATED = datetime(2024, 6, 19, 16, 47, 19, 191000, tzinfo=UTC)
-# [Obs] The creation date most recipes report, whatever their launch date.
+# The creation date most recipes report, whatever their launch date (observed in the listings).
 ORIGINAL = _day(2019, 6, 10)
 
 
@@ -124,7 +127,7 @@ class RecipeInfo:
     and ``default_feature_params`` are their defaults as string maps. Domain recipes
     (recommender use cases) add ``required_event_type`` (the event type their data must hold,
     if any) and ``custom_analogue``, the custom recipe whose behaviour the use case resembles
-    ([Inf]: AWS does not publish how use cases are trained).
+    (inferred: AWS does not publish how use cases are trained).
     """
 
     name: str
@@ -218,7 +221,7 @@ _AFFINITY = (_int("hidden_dimension", 149, 32, 256),)
 TREND_DISCOVERY_FREQUENCIES = ("30 minutes", "1 hour", "2 hours", "3 hours", "1 day")
 
 # Descriptions: the service's own description strings are not published; these paraphrase the
-# first lines of each recipe's page in the guide. [Inf]
+# first lines of each recipe's page in the guide.
 _CUSTOM = (
     _recipe(
         "aws-user-personalization",
@@ -233,7 +236,7 @@ _CUSTOM = (
         "USER_PERSONALIZATION",
         "Recommends the items a user will most likely interact with, using a transformer-based "
         "model that trains on up to 5 million items with lower latency.",
-        # [Inf] unobserved; launched together with Personalized-Ranking-v2, observed 2024-01-01.
+        # Not observed; inferred from Personalized-Ranking-v2, launched with it (2024-01-01).
         creation=_day(2024, 1, 1),
         hyperparameters=_V2,
     ),
@@ -283,7 +286,7 @@ _CUSTOM = (
         "RELATED_ITEMS",
         "Recommends items semantically similar to a given item from the text of their names and "
         "descriptions, without needing interactions data.",
-        # [Inf] unobserved; the guide announced the recipe on 2025-11-30.
+        # Not observed; inferred from the guide, which announced the recipe on 2025-11-30.
         creation=_day(2025, 11, 30),
         transformation="aws-semantic-similarity",
     ),
@@ -301,7 +304,7 @@ _CUSTOM = (
         "POPULAR_ITEMS",
         "Recommends the items whose interactions are increasing fastest over a configurable "
         "interval.",
-        # [Inf] unobserved; the guide announced the custom recipe on 2023-01-06.
+        # Not observed; inferred from the guide, which announced the custom recipe on 2023-01-06.
         creation=_day(2023, 1, 6),
         algorithm="aws-trending-now-custom",
         feature_params=(
@@ -337,7 +340,7 @@ _CUSTOM = (
 )
 
 # Domain use cases (recommenders). The guide gives only their ARNs, requirements and event
-# types. [Inf] Their recipe types follow the API requirements of each use case, and their
+# types. Inferred: their recipe types follow the API requirements of each use case, and their
 # algorithms are named after the recipe, like the custom ones; recommenders take no
 # hyperparameters, so those algorithms publish none. Creation dates: the ECOMMERCE ones are
 # observed (2019-06-10); the VIDEO_ON_DEMAND ones are assumed to match.
@@ -425,7 +428,7 @@ _DOMAIN = (
     ),
 )
 
-#: Every listed recipe, in ListRecipes order ([Obs] sorted by name, domain and custom mixed).
+#: Every listed recipe, in ListRecipes order (observed: sorted by name, domain and custom mixed).
 RECIPES: tuple[RecipeInfo, ...] = tuple(sorted(_CUSTOM + _DOMAIN, key=lambda r: r.name))
 
 _BY_ARN = {r.arn: r for r in RECIPES}
@@ -457,7 +460,7 @@ RETIRED_RECIPES = ("aws-hrnn", "aws-hrnn-coldstart", "aws-hrnn-metadata")
 
 # [Doc] HPOResourceConfig caps: at most 40 training jobs, 10 in parallel. The model says
 # defaultResourceConfig "specifies the default maximum number of training jobs and parallel
-# training jobs"; the actual defaults are unpublished, so we report the caps. [Inf]
+# training jobs"; the actual defaults are unpublished, so we report the caps.
 HPO_RESOURCE_DEFAULTS = {"maxNumberOfTrainingJobs": "40", "maxParallelTrainingJobs": "10"}
 
 
@@ -488,7 +491,7 @@ def recipe_dict(info: RecipeInfo) -> dict[str, Any]:
 
 
 def recipe_summary(info: RecipeInfo) -> dict[str, Any]:
-    """The ListRecipes ``RecipeSummary`` shape; custom recipes have no ``domain`` key [Obs]."""
+    """The ListRecipes ``RecipeSummary`` shape; custom recipes have no ``domain`` key (observed)."""
     summary: dict[str, Any] = {
         "name": info.name,
         "recipeArn": info.arn,
@@ -529,7 +532,7 @@ def algorithm_by_arn(arn: str) -> dict[str, Any] | None:
     algorithm: dict[str, Any] = {
         "name": info.algorithm_name,
         "algorithmArn": arn,
-        # [Inf] The real image URI is internal and unpublished; name the local implementation
+        # The real image URI is internal and unpublished; name the local implementation
         # rather than invent an AWS registry path.
         "algorithmImage": {
             "name": info.algorithm_name,
@@ -537,7 +540,7 @@ def algorithm_by_arn(arn: str) -> dict[str, Any] | None:
         },
         "defaultHyperParameters": dict(info.default_hyperparameters),
         "defaultHyperParameterRanges": ranges,
-        # [Inf] SageMaker's default input mode; the service's value is unpublished.
+        # SageMaker's default input mode; the service's value is unpublished.
         "trainingInputMode": "File",
         # roleArn is left out: the service's internal role is unpublished, and an IAM role ARN
         # would not even match the model's personalize-only Arn pattern.
@@ -560,7 +563,7 @@ def feature_transformation_by_arn(arn: str) -> dict[str, Any] | None:
     users = _users_of(arn)
     if transformation is None or not users:
         return None
-    # [Inf] Timestamps unpublished: those of the earliest recipe that uses the transformation.
+    # Timestamps unpublished: those of the earliest recipe that uses the transformation.
     first = min(users, key=lambda r: r.creation)
     return {
         "name": transformation.name,
@@ -575,7 +578,7 @@ def feature_transformation_by_arn(arn: str) -> dict[str, Any] | None:
 def retired_recipe_message(arn: str) -> str | None:
     """The rejection text for a retired HRNN recipe ARN, or None for any other ARN.
 
-    [Inf] The service's exact wording is unpublished. The guide says only that the legacy HRNN
+    The service's exact wording is unpublished. The guide says only that the legacy HRNN
     recipes "are no longer available" and recommends User-Personalization, so the message says
     that and names the replacements.
     """

@@ -125,7 +125,8 @@ def _promotion(promotions: list[dict] | None, dep: Deployment, recommender: bool
         )
     for member in ("name", "percentPromotedItems", "filterArn"):
         if promotion.get(member) is None:
-            # [Inf] The model marks every member optional; a promotion cannot work without them.
+            # The model marks every member optional; a promotion cannot work without them
+            # (inferred: the guide documents no promotion without them).
             raise InvalidInputException(f"The promotion needs a {member}.")
     return promotion
 

@@ -166,7 +166,7 @@ def promoted_items(
     the model's for every item, normalised over what the request may return (either filter).
     """
     scores = np.asarray(scores, np.float64)
-    # [Inf] The guide gives a percentage of the recommended items; rounding up makes any
+    # The guide gives a percentage of the recommended items; rounding up (inferred) makes any
     # percentage promote at least one item.
     wanted = min(n, math.ceil(n * percent / 100))
     promoted = top_k(np.where(promotion_mask, scores, -np.inf), wanted)

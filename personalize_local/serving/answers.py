@@ -8,26 +8,16 @@ promotion). So a PutEvents, PutItems or PutUsers changes the next answer at once
 returns exactly what scoring would: exploration noise is seeded by the same parts of the key.
 ``recommendationId`` is not part of an answer; every request gets its own.
 
-``PERSONALIZE_LOCAL_ANSWER_CACHE`` bounds the items kept in the answers of one model (0 turns
-the cache off, e.g. to measure scoring itself); the default, 100,000, is 4,000 answers of 25
-items, a few MB.
+``Settings.answer_cache_items`` (``PERSONALIZE_LOCAL_ANSWER_CACHE``) bounds the items kept in
+the answers of one model; 0 turns the cache off.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
-
-#: Items (summed over answers) kept per deployed model.
-DEFAULT_SIZE = 100_000
-
-
-def configured_size() -> int:
-    raw = os.environ.get("PERSONALIZE_LOCAL_ANSWER_CACHE", "")
-    return int(raw) if raw.strip().isdigit() else DEFAULT_SIZE
 
 
 class AnswerCache:

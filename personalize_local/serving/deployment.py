@@ -20,7 +20,7 @@ from ..recipes import catalogue
 from ..recipes.catalogue import RecipeInfo
 from ..store.state import Resource
 from . import campaigns, recommenders
-from .answers import AnswerCache, configured_size
+from .answers import AnswerCache
 from .datasets import contents, datasets_of
 from .histories import Histories
 
@@ -130,7 +130,7 @@ def deployment(ctx: Context, version: Resource, arn: str, config: dict[str, Any]
         )
     answers = cache.get("answers")
     if answers is None:
-        answers = cache["answers"] = AnswerCache(configured_size())
+        answers = cache["answers"] = AnswerCache(ctx.settings.answer_cache_items)
     return Deployment(
         arn=arn,
         version=version,

@@ -22,7 +22,8 @@ from ..store.state import Resource
 from .histories import History
 
 KIND = "recommender"
-#: The service's defaults for use cases that explore (as for User-Personalization).
+#: The service's defaults for use cases that explore (as for User-Personalization):
+#: https://docs.aws.amazon.com/personalize/latest/dg/create-recommender-configure-exploration.html.
 EXPLORATION_DEFAULTS = {"explorationWeight": "0.3", "explorationItemAgeCutOff": "30"}
 #: "When filtering, Amazon Personalize considers at most 100 item interactions per user per
 #: event type" (live use-case pages): the automatic filter reads no further back.

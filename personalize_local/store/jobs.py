@@ -82,11 +82,13 @@ class Outcome:
 
 
 class Jobs:
-    """A small pool of workers (2 cores: more would only contend)."""
+    """A small pool of workers, ``Settings.job_workers`` of them."""
 
-    def __init__(self, emulator: Owner, workers: int = 2) -> None:
+    def __init__(self, emulator: Owner) -> None:
         self.emulator = emulator
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="personalize-job")
+        self._pool = ThreadPoolExecutor(
+            max_workers=emulator.settings.job_workers, thread_name_prefix="personalize-job"
+        )
         self._futures: set[Future] = set()
         self._lock = threading.Lock()
         #: Jobs are numbered in submission order, which the journal replays exactly.

@@ -25,7 +25,6 @@ class Lifecycle:
         self._clock = clock
         self._steps: list[tuple[float, str]] = [(clock(), status)]
         self._lock = threading.Lock()
-        self.changed_at = self._steps[0][0]
 
     def status(self, now: float | None = None) -> str:
         now = self._clock() if now is None else now
@@ -59,11 +58,6 @@ class Lifecycle:
             # Steps scheduled before the end stay, so a poller still sees them.
             self._steps = [s for s in self._steps if s[0] <= at]
             self._steps.append((at, status))
-
-    def final_status(self) -> str:
-        """The status the timeline ends in (what it is heading to)."""
-        with self._lock:
-            return self._steps[-1][1]
 
 
 def create(clock: Clock, step: float, final: str = "ACTIVE") -> Lifecycle:

@@ -25,7 +25,7 @@ from .shapes import Builder, operations
 
 SEED = int(os.environ.get("FUZZ_SEED", "7919"))
 PER_OPERATION = int(os.environ.get("FUZZ_PER_OPERATION", "40"))
-#: The CI run must send at least this many requests (issue 7).
+#: The CI run must send at least this many requests.
 MINIMUM = 3000
 
 

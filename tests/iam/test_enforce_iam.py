@@ -12,22 +12,16 @@ from botocore.exceptions import ClientError
 
 from personalize_local.config import Settings
 from personalize_local.server import LocalServer
+from personalize_local.testing.schemas import field, record
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 ROOT = ("root-key", "root-secret-for-tests")
 SCHEMA = json.dumps(
-    {
-        "type": "record",
-        "name": "Interactions",
-        "namespace": "com.amazonaws.personalize.schema",
-        "fields": [
-            {"name": "USER_ID", "type": "string"},
-            {"name": "ITEM_ID", "type": "string"},
-            {"name": "TIMESTAMP", "type": "long"},
-        ],
-        "version": "1.0",
-    }
+    record(
+        "Interactions",
+        [field("USER_ID", "string"), field("ITEM_ID", "string"), field("TIMESTAMP", "long")],
+    )
 )
 
 

@@ -18,16 +18,9 @@ from personalize_local.models import InteractionData, TrainedModel, to_probabili
 from personalize_local.runtime import scoring
 from tests.recipes import served
 
-ITEM_LIST_KEYS = {
-    "coverage",
-    "mean_reciprocal_rank_at_25",
-    "normalized_discounted_cumulative_gain_at_5",
-    "normalized_discounted_cumulative_gain_at_10",
-    "normalized_discounted_cumulative_gain_at_25",
-    "precision_at_5",
-    "precision_at_10",
-    "precision_at_25",
-}
+from ..wire.builders import METRIC_KEYS
+
+ITEM_LIST_KEYS = METRIC_KEYS
 SEGMENT_KEYS = {"coverage", "hits_at_1_percent", "recall_at_1_percent"}
 
 
@@ -46,9 +39,8 @@ class RecipeConformance:
     solution_config: ClassVar[Mapping | None] = None
     metric_keys: ClassVar[set[str]] = ITEM_LIST_KEYS
 
-    @pytest.fixture(scope="class")
     @classmethod
-    def model(cls, data: InteractionData) -> TrainedModel:
+    def _train(cls, data: InteractionData) -> TrainedModel:
         return train(
             cls.recipe,
             data,
@@ -57,6 +49,21 @@ class RecipeConformance:
             seed=3,
             solution_config=cls.solution_config,
         )
+
+    def _metrics(self, data: InteractionData) -> dict[str, float]:
+        return solution_metrics(
+            self.recipe,
+            data,
+            self.hyperparameters,
+            self.feature_params,
+            seed=5,
+            solution_config=self.solution_config,
+        )
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def model(cls, data: InteractionData) -> TrainedModel:
+        return cls._train(data)
 
     def _scores(self, model: TrainedModel, data: InteractionData) -> np.ndarray:
         items, times = history_of(data, 0)
@@ -84,14 +91,7 @@ class RecipeConformance:
         )
 
     def test_same_seed_same_model(self, model, data):
-        again = train(
-            self.recipe,
-            data,
-            self.hyperparameters,
-            self.feature_params,
-            seed=3,
-            solution_config=self.solution_config,
-        )
+        again = self._train(data)
         np.testing.assert_array_equal(self._scores(again, data), self._scores(model, data))
 
     def test_probabilities_sum_to_one(self, model, data):
@@ -107,22 +107,8 @@ class RecipeConformance:
         assert np.all(np.diff(scores[model.item_index(answer.ids)]) <= 0)
 
     def test_solution_metrics_are_deterministic_and_bounded(self, data):
-        first = solution_metrics(
-            self.recipe,
-            data,
-            self.hyperparameters,
-            self.feature_params,
-            seed=5,
-            solution_config=self.solution_config,
-        )
-        second = solution_metrics(
-            self.recipe,
-            data,
-            self.hyperparameters,
-            self.feature_params,
-            seed=5,
-            solution_config=self.solution_config,
-        )
+        first = self._metrics(data)
+        second = self._metrics(data)
         assert first == second
         assert self.metric_keys <= set(first)
         assert all(0.0 <= v <= 1.0 for v in first.values())

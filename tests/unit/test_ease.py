@@ -30,7 +30,7 @@ def test_spd_inverse_matches_numpy():
 def test_ease_is_the_closed_form():
     rng = np.random.default_rng(1)
     x = sp.csr_matrix((rng.random((60, 12)) < 0.3).astype(np.float32))
-    b, d = fit_ease(x, lam=2.0)
+    b, d = fit_ease(x, lam=2.0, threads=2)
     p = np.linalg.inv((x.T @ x).toarray() + 2.0 * np.eye(12))
     expected = -p / np.diag(p)[np.newaxis, :]
     np.fill_diagonal(expected, 0.0)

@@ -193,7 +193,7 @@ def test_wildcard_means_every_event_type(catalog: ItemCatalog) -> None:
 
 
 def test_event_type_not_in(catalog: ItemCatalog) -> None:
-    # [Inf] The items of the user's other event types.
+    # The items of the user's other event types (inferred; the guide shows no NOT IN example).
     user = UserView(HISTORY)
     assert include(catalog, 'Interactions.EVENT_TYPE NOT IN ("click")', user=user) == {"a", "d"}
     assert include(catalog, 'Interactions.EVENT_TYPE != "click"', user=user) == {"a", "d"}
@@ -529,7 +529,7 @@ def test_user_segment_interaction_filters() -> None:
     exclude = "EXCLUDE UserID WHERE Interactions.EVENT_TYPE IN ($EVENT_TYPE)"
     assert segment(exclude, {"EVENT_TYPE": '"purchase"'}) == {"u1", "u2", "u3", "u5"}
     assert segment(exclude) == set(USER_IDS.tolist())
-    # [Inf] option: only interactions with the items of the query.
+    # An option the guide does not describe: only interactions with the items of the query.
     assert segment(text, query_items={"c"}) == {"u2"}
     assert segment("INCLUDE UserID WHERE Interactions.EVENT_TYPE IN (*)") == {"u1", "u2", "u4"}
 

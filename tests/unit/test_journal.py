@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from personalize_local import persistence
+from personalize_local.protocol.body import buffer_body
 from personalize_local.store.journal import FILE_NAME, Journal, JournalError
 
 
@@ -117,7 +118,7 @@ def test_a_moto_request_is_rebuilt_byte_for_byte() -> None:
         "HTTP_TRANSFER_ENCODING": "chunked",
         "wsgi.input": io.BytesIO(b"\x00\xffbinary"),
     }
-    body = persistence.read_body(environ)
+    body = buffer_body(environ, limit=100)
     assert body == b"\x00\xffbinary" and environ["wsgi.input"].read() == body
     rebuilt = persistence.moto_environ(persistence.moto_record(environ, body, now=5.0))
     assert rebuilt["wsgi.input"].read() == body

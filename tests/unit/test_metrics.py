@@ -1,4 +1,7 @@
-"""The metric definitions, checked against every worked example of metrics-and-anchors.md §3."""
+"""The metric definitions, checked against every worked example of the guide's definitions.
+
+https://docs.aws.amazon.com/personalize/latest/dg/working-with-training-metrics.html#metric-definitions
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ def users_first_hit(ranks: list[int], k: int = 25) -> np.ndarray:
     return np.vstack([hits_at([r], k) for r in ranks])
 
 
-# §3.2 -----------------------------------------------------------------------------------
+# mean_reciprocal_rank_at_25 ---------------------------------------------------------------
 def test_mrr_documented_example():
     assert round(M.mean_reciprocal_rank(users_first_hit([4, 2, 6])), 4) == 0.3056
 
@@ -37,7 +40,7 @@ def test_mrr_uses_the_first_hit_only_and_stops_at_25():
     assert M.mean_reciprocal_rank(hits_at([26], k=30)) == 0.0
 
 
-# §3.3 -----------------------------------------------------------------------------------
+# normalized_discounted_cumulative_gain_at_K -----------------------------------------------
 def test_ndcg_documented_example():
     value = M.ndcg_at_k(hits_at([2, 5], 5), np.array([2]), 5)
     assert round(value, 4) == 0.6241
@@ -63,7 +66,7 @@ def test_ndcg_is_zero_without_relevant_items():
     assert M.ndcg_at_k(hits_at([]), np.array([0]), 10) == 0.0
 
 
-# §3.4 -----------------------------------------------------------------------------------
+# precision_at_K ---------------------------------------------------------------------------
 def test_precision_documented_list():
     assert M.precision_at_k(np.array([[0, 1, 0, 0, 1]]), 5) == pytest.approx(0.4)
 
@@ -78,7 +81,7 @@ def test_precision_fraction_example_divides_by_k(k, expected):
     assert M.precision_at_k(hits_at([2, 7]), k) == pytest.approx(expected)
 
 
-# §3.1 -----------------------------------------------------------------------------------
+# coverage ---------------------------------------------------------------------------------
 def test_coverage_example():
     ranked = np.array([[1, 2, -1], [3, 4, 1]])
     assert M.coverage(ranked, 10) == pytest.approx(0.4)

@@ -20,7 +20,7 @@ from personalize_local.errors import (
     SerializationException,
 )
 from personalize_local.events.records import properties, to_row
-from personalize_local.protocol.body import parse_object, read_body
+from personalize_local.protocol.body import buffer_body, parse_object, read_body
 from personalize_local.protocol.serialize import dumps
 from personalize_local.protocol.spec import all_operations
 from personalize_local.protocol.validate import validate
@@ -183,3 +183,13 @@ def test_recorded_numbers_out_of_range_are_invalid_input(schema, fixed, props, m
     fixed = {k: v for k, v in {**row, **fixed}.items() if k in fields}
     with pytest.raises(InvalidInputException, match=re.escape(message)):
         to_row(parsed, fixed, props, "eventList.1")
+
+
+def test_a_buffered_body_is_put_back_with_its_length():
+    environ = {"wsgi.input": io.BytesIO(b'{"a": 1}'), "HTTP_TRANSFER_ENCODING": "chunked"}
+    assert buffer_body(environ, limit=100) == b'{"a": 1}'
+    assert environ["CONTENT_LENGTH"] == "8"
+    assert "HTTP_TRANSFER_ENCODING" not in environ
+    assert read_body(environ, limit=100) == b'{"a": 1}'  # the next reader sees it whole
+    with pytest.raises(RequestTooLargeException):
+        buffer_body({"wsgi.input": Unreadable(), "CONTENT_LENGTH": "101"}, limit=100)

@@ -9,42 +9,25 @@ from types import SimpleNamespace
 import pytest
 from botocore.exceptions import ClientError
 
-INTERACTIONS = {
-    "type": "record",
-    "name": "Interactions",
-    "namespace": "com.amazonaws.personalize.schema",
-    "fields": [
-        {"name": "USER_ID", "type": "string"},
-        {"name": "ITEM_ID", "type": "string"},
-        {"name": "EVENT_TYPE", "type": "string"},
-        {"name": "EVENT_VALUE", "type": ["null", "float"]},
-        {"name": "TIMESTAMP", "type": "long"},
-    ],
-    "version": "1.0",
-}
+from personalize_local.testing import schemas
+from personalize_local.testing.schemas import INTERACTIONS, field, record
 
-ITEMS = {
-    "type": "record",
-    "name": "Items",
-    "namespace": "com.amazonaws.personalize.schema",
-    "fields": [
-        {"name": "ITEM_ID", "type": "string"},
-        {"name": "GENRES", "type": ["null", "string"], "categorical": True},
-        {"name": "YEAR", "type": ["null", "int"]},
-        {"name": "CREATION_TIMESTAMP", "type": "long"},
-    ],
-    "version": "1.0",
-}
+#: The workshop's Items schema plus a creation time (exploration and Trending-Now use it).
+ITEMS = record("Items", [*schemas.ITEMS["fields"], field("CREATION_TIMESTAMP", "long")])
 
-USERS = {
-    "type": "record",
-    "name": "Users",
-    "namespace": "com.amazonaws.personalize.schema",
-    "fields": [
-        {"name": "USER_ID", "type": "string"},
-        {"name": "GENDER", "type": "string", "categorical": True},
-    ],
-    "version": "1.0",
+USERS = record("Users", [field("USER_ID", "string"), field("GENDER", "string", categorical=True)])
+
+#: GetSolutionMetrics' names for recipes that answer an item list, as the guide lists them
+#: (https://docs.aws.amazon.com/personalize/latest/dg/working-with-training-metrics.html).
+METRIC_KEYS = {
+    "coverage",
+    "mean_reciprocal_rank_at_25",
+    "normalized_discounted_cumulative_gain_at_5",
+    "normalized_discounted_cumulative_gain_at_10",
+    "normalized_discounted_cumulative_gain_at_25",
+    "precision_at_5",
+    "precision_at_10",
+    "precision_at_25",
 }
 
 UP_RECIPE = "arn:aws:personalize:::recipe/aws-user-personalization"

@@ -18,8 +18,6 @@ from .builders import (
     schema,
 )
 
-GROUP = "arn:aws:personalize:us-east-1:123456789012:dataset-group/movies"
-
 
 def test_dataset_arn_names_group_and_type(aws):
     group = dataset_group(aws)

@@ -10,33 +10,29 @@ from types import SimpleNamespace
 import pytest
 from botocore.exceptions import ClientError
 
+from personalize_local.testing.schemas import field, record
+
 from .builders import dataset_group, error_code, error_message, schema, settle, wait_gone
 from .s3data import BUCKET, ROLE_ARN, put, workshop_bucket
 
-INTERACTIONS = {
-    "type": "record",
-    "name": "Interactions",
-    "namespace": "com.amazonaws.personalize.schema",
-    "fields": [
-        {"name": "USER_ID", "type": "string"},
-        {"name": "ITEM_ID", "type": "string"},
-        {"name": "EVENT_TYPE", "type": "string"},
-        {"name": "TIMESTAMP", "type": "long"},
-        {"name": "EVENT_ATTRIBUTION_SOURCE", "type": ["null", "string"]},
+INTERACTIONS = record(
+    "Interactions",
+    [
+        field("USER_ID", "string"),
+        field("ITEM_ID", "string"),
+        field("EVENT_TYPE", "string"),
+        field("TIMESTAMP", "long"),
+        field("EVENT_ATTRIBUTION_SOURCE", ["null", "string"]),
     ],
-    "version": "1.0",
-}
-ITEMS = {
-    "type": "record",
-    "name": "Items",
-    "namespace": "com.amazonaws.personalize.schema",
-    "fields": [
-        {"name": "ITEM_ID", "type": "string"},
-        {"name": "PRICE", "type": "float"},
-        {"name": "CATEGORY", "type": "string", "categorical": True},
+)
+ITEMS = record(
+    "Items",
+    [
+        field("ITEM_ID", "string"),
+        field("PRICE", "float"),
+        field("CATEGORY", "string", categorical=True),
     ],
-    "version": "1.0",
-}
+)
 PRICES = {"i1": 10.0, "i2": 20.0, "i3": 5.5}
 PATH = f"s3://{BUCKET}/metrics/"
 OUTPUT = {"roleArn": ROLE_ARN, "s3DataDestination": {"path": PATH}}

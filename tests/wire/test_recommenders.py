@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from .builders import (
     INTERACTIONS,
+    METRIC_KEYS,
     dataset_group,
     error_code,
     error_message,
@@ -24,16 +25,6 @@ from .training import items_csv
 
 VOD = "VIDEO_ON_DEMAND"
 RECIPE = "arn:aws:personalize:::recipe/{}"
-METRIC_KEYS = {
-    "coverage",
-    "mean_reciprocal_rank_at_25",
-    "normalized_discounted_cumulative_gain_at_5",
-    "normalized_discounted_cumulative_gain_at_10",
-    "normalized_discounted_cumulative_gain_at_25",
-    "precision_at_5",
-    "precision_at_10",
-    "precision_at_25",
-}
 VOD_ITEMS = {
     "type": "record",
     "name": "Items",

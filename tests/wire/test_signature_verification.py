@@ -55,7 +55,8 @@ def signed() -> Iterator[LocalServer]:
 @pytest.fixture
 def client(signed: LocalServer) -> Iterator[Callable[..., Any]]:
     """``client(service, key=..., secret=...)`` on a freshly reset endpoint, without retries."""
-    urllib3.request("POST", f"{signed.url}/moto-api/reset")
+    # moto rebuilds IAM managed policies on reset: seconds on a busy machine (tests/conftest.py).
+    urllib3.request("POST", f"{signed.url}/moto-api/reset", timeout=60)
 
     def make(
         service: str, key: str = KEY, secret: str = SECRET, signature_version: str | None = None

@@ -7,20 +7,9 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from .builders import error_code, settle
+from .builders import METRIC_KEYS, error_code, settle
 from .s3data import interactions_csv
 from .training import campaign, imported_group, items_csv, trained
-
-METRIC_KEYS = {
-    "coverage",
-    "mean_reciprocal_rank_at_25",
-    "normalized_discounted_cumulative_gain_at_5",
-    "normalized_discounted_cumulative_gain_at_10",
-    "normalized_discounted_cumulative_gain_at_25",
-    "precision_at_5",
-    "precision_at_10",
-    "precision_at_25",
-}
 
 
 def parity(ids) -> list[int]:

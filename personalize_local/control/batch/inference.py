@@ -47,7 +47,7 @@ class Inference:
 
     def _mask(self, line: Line, history: History) -> np.ndarray | None:
         if self.parsed_filter is None:
-            return None  # [Inf] per-line filterValues without a job filter are ignored
+            return None  # per-line filterValues without a job filter are ignored (inferred)
         return scoring.filter_mask(
             self.dep, self.parsed_filter, line.filter_values, line.user_id, history, line.item_id
         )
@@ -76,7 +76,7 @@ class Inference:
 
     def _rank(self, line: Line, history: History, scores: np.ndarray) -> dict[str, Any]:
         ranked = scoring.rank(self.dep.model, scores, line.item_list, self._mask(line, history))
-        # [Inf] Unknown items come last, as in GetPersonalizedRanking, with score 0 (the live
+        # Unknown items come last (inferred), as in GetPersonalizedRanking, with score 0 (the live
         # guide's value for items that were not in training): the lists stay aligned.
         return {
             "recommendedItems": ranked.ids + ranked.unknown,

@@ -13,7 +13,7 @@ from typing import Any
 
 from ...errors import PersonalizeError
 
-#: [Inf] GetRecommendations' limit; the model sets none for batch inference.
+#: GetRecommendations' limit (inferred: the model sets none for batch inference).
 MAX_ITEMS = 500
 
 
@@ -80,7 +80,7 @@ def read(text: str, wanted: tuple[str, ...]) -> Line:
 
 
 def error_line(line: Line, message: str) -> dict[str, Any]:
-    # [Inf] Observed lines always carry input, output and error; a failed line has no output.
+    # Observed lines always carry input, output and error; a failed line has no output.
     return {"input": line.record, "output": None, "error": message}
 
 

@@ -59,7 +59,7 @@ def plan_objects(s3: Any, input_path: str, output_path: str) -> Plan:
 
     S3 paths are prefixes (live guide ``creating-batch-inference-job``): every object whose key
     starts with the input path is input, except that a path naming one object means that object
-    only ([Inf]: it keeps earlier ``.out`` files next to it out). Each answer is
+    only (inferred: it keeps earlier ``.out`` files next to it out). Each answer is
     ``<output folder><input name>.out``, the name taken below the input's folder.
     """
     source = S3Location.parse(input_path, "S3 input path")

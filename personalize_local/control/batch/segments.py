@@ -37,7 +37,7 @@ def parse_attributes(expression: str) -> list[tuple[str, str]]:
     """``ITEMS.<column> = "<value>" [AND …]`` as (COLUMN, value) pairs.
 
     prepare-input-data-user-segment: segment queries use only ``=`` (not IN), joined with AND;
-    quotes inside a value are escaped with ``\\``. A number may stand unquoted ([Inf]: the guide
+    quotes inside a value are escaped with ``\\``. A number may stand unquoted (inferred: the guide
     allows numeric columns and shows only quoted strings).
     """
     clauses: list[tuple[str, str]] = []
