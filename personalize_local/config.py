@@ -84,6 +84,16 @@ class Settings:
     fsync: bool = field(
         default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_FSYNC", "1") != "0"
     )
+    #: Keep a checkpoint of the state under ``data_dir``, so a restart replays only the
+    #: journal's tail (``PERSONALIZE_LOCAL_CHECKPOINT=0``: off, every restart replays it all).
+    checkpoint: bool = field(
+        default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_CHECKPOINT", "1") != "0"
+    )
+    #: Journal records after which a checkpoint is due even if no job ended (PutEvents
+    #: streams, S3 puts) (``PERSONALIZE_LOCAL_CHECKPOINT_RECORDS``).
+    checkpoint_records: int = field(
+        default_factory=lambda: max(1, _env_int("PERSONALIZE_LOCAL_CHECKPOINT_RECORDS", 10_000))
+    )
 
     #: Authorize every request against the caller's IAM identity (personalize_local/iam/).
     enforce_iam: bool = field(

@@ -85,7 +85,7 @@ class Gateway:
         self.ready = threading.Event()
         self.ready.set()
         #: Orders moto's journaled changes (Personalize orders its own under the emulator lock).
-        self._moto_writes = threading.Lock()
+        self.moto_writes = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if self.enforcement is None:
@@ -124,13 +124,17 @@ class Gateway:
             answered.append(status)
             return start_response(status, headers, exc_info)
 
-        with self._moto_writes:
+        with self.moto_writes:
             # Drained here, before any byte reaches the client: the change is journaled
             # before it is acknowledged.
             answer = list(self.call_moto(environ, capture))
             if answered and int(answered[0].split()[0]) < 400:
                 journal.append(persistence.moto_record(environ, body, self.emulator.clock()))
         return answer
+
+    def replay_personalize(self, record: dict[str, Any]) -> None:
+        """Call a journaled Personalize operation again (a journal replay)."""
+        self.personalize.replay(record)
 
     def call_moto(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         self._moto_api_hooks(environ)

@@ -7,6 +7,12 @@ seeded stream, models retrain from the same data with the same seeds, and jobs e
 ended. A job that was running at the crash has run again during the replay and finishes when the
 replay does (it resumes). Replaying moto's requests restores buckets, objects, roles and
 policies without depending on moto's internals.
+
+A checkpoint (:mod:`.checkpoint`) holds the state a prefix of the journal produced; when there
+is a usable one, the restart loads it and replays only the records after it.
+
+This module sits below the gateway and the Personalize application: what it needs of them is
+passed in (:class:`Endpoint`), so it imports neither.
 """
 
 from __future__ import annotations
@@ -14,16 +20,17 @@ from __future__ import annotations
 import base64
 import io
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
-from .jobs import Job, Outcome
+from . import checkpoint, snapshot
+from .store.jobs import Job, Outcome
 from .store.journal import Journal
-
-if TYPE_CHECKING:
-    from .gateway import Gateway
+from .store.state import Emulator
 
 log = logging.getLogger("personalize_local.persistence")
 
@@ -110,12 +117,28 @@ def _drain(answer: Iterable[bytes]) -> None:
         close()
 
 
+class Endpoint(Protocol):
+    """What restoring needs of the endpoint it restores (the gateway provides it)."""
+
+    emulator: Emulator
+    #: Held while moto's change is made and journaled (it orders moto's records).
+    moto_writes: AbstractContextManager[Any]
+
+    def replay_personalize(self, record: dict[str, Any]) -> None:
+        """Call a journaled Personalize operation again, at its time."""
+
+    def call_moto(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        """moto's answer to a request."""
+
+
 class Replay:
     """Rebuild an endpoint's state from its journal."""
 
-    def __init__(self, gateway: Gateway) -> None:
-        self.gateway = gateway
-        self.emulator = gateway.emulator
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+        self.emulator = endpoint.emulator
         self.jobs = self.emulator.jobs
         #: Jobs whose work is running (or done) in the replay, waiting for their end record.
         self.running: dict[int, tuple[Job, Future[Outcome]]] = {}
@@ -154,12 +177,12 @@ class Replay:
     def _apply(self, record: dict[str, Any]) -> None:
         kind = record.get("kind")
         if kind == "personalize":
-            self.gateway.personalize.replay(record)
+            self.endpoint.replay_personalize(record)
         elif kind == "moto":
             # Jobs read and write S3: let them finish what they did before this change.
             for _, work in self.running.values():
                 work.result()
-            _drain(self.gateway.call_moto(moto_environ(record), _discard))
+            _drain(self.endpoint.call_moto(moto_environ(record), _discard))
         elif kind == "job":
             self._end_job(record)
         else:
@@ -201,20 +224,55 @@ def _describe(record: dict[str, Any]) -> str:
     return str(record)[:200]
 
 
-def open_data_dir(gateway: Gateway, directory: str, *, fsync: bool = True) -> dict[str, int]:
-    """Attach a journal in ``directory`` to the endpoint and replay what it holds."""
-    emulator = gateway.emulator
+def open_data_dir(
+    endpoint: Endpoint, directory: str | Path, *, fsync: bool = True
+) -> tuple[dict[str, int], checkpoint.Checkpointer | None]:
+    """Attach a journal in ``directory`` to the endpoint and restore what it holds: the last
+    checkpoint, then the records after it. Returns what was replayed (``checkpointed``: the
+    records the checkpoint covered) and the checkpointer that keeps taking them."""
+    directory = Path(directory)
+    emulator = endpoint.emulator
     journal = Journal(directory, fsync=fsync)
     requested = emulator.settings.seed
     seed, records = journal.open(requested if requested is not None else _fresh_seed())
     if requested is not None and requested != seed and records:
         log.warning("the data dir was started with seed %s; using it, not %s", seed, requested)
     emulator.reseed(seed)
-    replay = Replay(gateway)
-    replay.run(records)
+    enabled = emulator.settings.checkpoint
+    covered = _load_checkpoint(emulator, directory, records) if enabled else 0
+    replay = Replay(endpoint)
+    replay.run(records[covered:])
     emulator.journal = journal  # from here on, changes (the resumed jobs' ends too) are kept
     replay.resume()
-    return replay.counts
+    counts = {"checkpointed": covered, **replay.counts}
+    if not enabled:
+        return counts, None
+    keeper = checkpoint.Checkpointer(
+        emulator,
+        directory,
+        endpoint.moto_writes,
+        covered=covered,
+        jobs_covered=sum(1 for r in records[:covered] if r.get("kind") == "job"),
+        fsync=fsync,
+    )
+    keeper.start()
+    return counts, keeper
+
+
+def _load_checkpoint(emulator: Emulator, directory: Path, records: list[dict[str, Any]]) -> int:
+    """Restore the checkpoint, if there is a usable one; the number of records it covers."""
+    found = checkpoint.read(directory, records)
+    if found is None:
+        return 0
+    covered, payload = found
+    try:
+        snapshot.restore(emulator, payload)
+    except Exception:
+        # Nothing is served yet: start over from an empty state and replay everything.
+        log.warning("could not load the checkpoint: replaying the whole journal", exc_info=True)
+        snapshot.clear(emulator)
+        return 0
+    return covered
 
 
 def _fresh_seed() -> int:

@@ -9,6 +9,7 @@ from cheroot import server, wsgi
 
 from . import handlers
 from .app import PersonalizeApp
+from .checkpoint import Checkpointer
 from .config import Settings
 from .gateway import Gateway, moto_app
 from .loopback import is_loopback
@@ -78,6 +79,8 @@ class LocalServer:
         self._thread: threading.Thread | None = None
         #: What the journal replayed at start: records by kind, and jobs resumed.
         self.restored: dict[str, int] = {}
+        #: Takes checkpoints of the state under ``--data-dir`` (None: no data dir).
+        self.checkpointer: Checkpointer | None = None
 
     @property
     def url(self) -> str:
@@ -103,7 +106,9 @@ class LocalServer:
         self._thread.start()
         if data_dir:
             # Replayed jobs read S3 through the endpoint, so it must already be served.
-            self.restored = open_data_dir(self.app, data_dir, fsync=self.emulator.settings.fsync)
+            self.restored, self.checkpointer = open_data_dir(
+                self.app, data_dir, fsync=self.emulator.settings.fsync
+            )
             self.app.ready.set()
         return self.url
 
@@ -113,6 +118,10 @@ class LocalServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+        if self.checkpointer is not None:
+            # Requests have stopped: restarting from here then replays nothing.
+            self.checkpointer.close()
+            self.checkpointer = None
         journal, self.emulator.journal = self.emulator.journal, None
         if journal is not None:
             journal.close()

@@ -270,10 +270,11 @@ def _pending_batches(
     stored = contents(dataset)
     owner, seen = attribution.data.get("events_cursor", (None, 0))
     # A recreated dataset starts over; a data deletion job may have shortened the list.
-    seen = min(seen, len(stored.streamed)) if owner == id(stored) else 0
+    seen = min(seen, len(stored.streamed)) if owner is stored else 0
     batches: list[tuple[str, Callable[[], pd.DataFrame]]] = []
     fresh = list(stored.streamed[seen:])
-    attribution.data["events_cursor"] = (id(stored), len(stored.streamed))
+    # The rows themselves, not their id(): a checkpoint keeps which rows were read.
+    attribution.data["events_cursor"] = (stored, len(stored.streamed))
     if fresh:
         batches.append((EVENTS_METHOD, lambda: pd.DataFrame(fresh)))
     published = attribution.data.setdefault("published_jobs", set())
@@ -373,7 +374,7 @@ def create_metric_attribution(
     dataset = datasets_of(ctx, dataset_group_arn).get("Interactions")
     if dataset is not None:
         stored = contents(dataset)
-        attribution.data["events_cursor"] = (id(stored), len(stored.streamed))
+        attribution.data["events_cursor"] = (stored, len(stored.streamed))
     clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
     ctx.emulator.jobs.submit(attribution, lambda: _check_access(clients, attrs, context))

@@ -100,6 +100,21 @@ class Jobs:
     def _restart_numbering(self) -> None:
         self._next = 0
 
+    @property
+    def next_number(self) -> int:
+        """The number the next job gets (a checkpoint keeps it: the journal's tail uses it)."""
+        return self._next
+
+    @next_number.setter
+    def next_number(self, number: int) -> None:
+        self._next = number
+
+    def idle(self) -> bool:
+        """No submitted job is still to settle (read under the emulator lock: jobs are
+        submitted under it, so a quiet state can be checkpointed without any job in flight)."""
+        with self._lock:
+            return not self._futures
+
     def submit(
         self,
         resource: Finishable,

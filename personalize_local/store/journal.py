@@ -8,10 +8,12 @@ The first record names the format and the seed the ids and models are drawn from
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,10 @@ class Journal:
         self.fsync = fsync
         self._lock = threading.Lock()
         self._file: Any = None
+        #: Records after the header, and how many of each kind: a checkpoint covers a prefix.
+        self.count = 0
+        self.kinds: Counter[str] = Counter()
+        self._last_line = b""
 
     def open(self, seed: int) -> tuple[int, list[dict[str, Any]]]:
         """Read the records written so far and open for appending.
@@ -49,6 +55,9 @@ class Journal:
         if header.get("format") != FORMAT:
             raise JournalError(f"{self.path} is not a {FORMAT} file (first line: {header}).")
         self._file = self.path.open("ab")
+        self.count = len(records) - 1
+        self.kinds = Counter(str(r.get("kind")) for r in records[1:])
+        self._last_line = encode(records[-1]) if self.count else b""
         return int(header["seed"]), records[1:]
 
     def _read(self) -> list[dict[str, Any]]:
@@ -81,6 +90,9 @@ class Journal:
                 self._file.close()
             self._file = self.path.open("wb")
             self._write({"format": FORMAT, "seed": seed})
+            self.count = 0
+            self.kinds = Counter()
+            self._last_line = b""
 
     def append(self, record: dict[str, Any]) -> None:
         with self._lock:
@@ -89,14 +101,32 @@ class Journal:
     def _write(self, record: dict[str, Any]) -> None:
         if self._file is None:
             return  # closed at shutdown: a job ending now resumes after the restart
-        line = json.dumps(record, separators=(",", ":")).encode() + b"\n"
+        line = encode(record)
         self._file.write(line)
         self._file.flush()
         if self.fsync:
             os.fsync(self._file.fileno())
+        self.count += 1
+        self.kinds[str(record.get("kind"))] += 1
+        self._last_line = line
+
+    def position(self) -> tuple[int, str]:
+        """How many records are written, and a digest of the last (see :func:`digest`)."""
+        with self._lock:
+            return self.count, hashlib.sha256(self._last_line).hexdigest()
 
     def close(self) -> None:
         with self._lock:
             if self._file is not None:
                 self._file.close()
                 self._file = None
+
+
+def encode(record: dict[str, Any]) -> bytes:
+    """A record as one journal line (reading it back and encoding it again gives the same)."""
+    return json.dumps(record, separators=(",", ":")).encode() + b"\n"
+
+
+def digest(records: list[dict[str, Any]], count: int) -> str:
+    """The digest :meth:`Journal.position` gives after the first ``count`` of ``records``."""
+    return hashlib.sha256(encode(records[count - 1]) if count else b"").hexdigest()
