@@ -119,21 +119,6 @@ class EngineSettings:
     threads: int = field(default_factory=training_threads)
 
 
-def impression_counts(data: InteractionData) -> np.ndarray:
-    """How often each item was shown (IMPRESSION lists) without being the interacted item."""
-    counts = np.zeros(data.n_items)
-    if data.impressions is None:
-        return counts
-    index = {str(v): i for i, v in enumerate(data.items)}
-    for shown, item in zip(data.impressions, data.item_idx, strict=True):
-        if isinstance(shown, str) and shown:
-            for other in shown.split("|"):
-                j = index.get(other)
-                if j is not None and j != item:
-                    counts[j] += 1
-    return counts
-
-
 def _scale(v: np.ndarray) -> np.ndarray:
     """`row_max_scale` of one vector, in place."""
     peak = np.abs(v).max(initial=0.0)
@@ -164,9 +149,9 @@ class UserPersonalizationModel(TrainedModel):
         T, items × items.
     repeat, repeat_mix, lag_profile
         Training repeat rate ρ, the calibrated mix a, and q (repeat lags 1 …).
-    features, creation_times, impressions, latest_time
-        Item metadata vectors, CREATION_TIMESTAMP, training impression counts and the latest
-        training event (exploration inputs).
+    features, creation_times, latest_time
+        Item metadata vectors, CREATION_TIMESTAMP and the latest training event (exploration
+        inputs).
     train_histories : Sequences or None
         Training users' histories (kept for user segmentation).
     """
@@ -184,7 +169,6 @@ class UserPersonalizationModel(TrainedModel):
     lag_profile: np.ndarray
     features: sp.csr_matrix
     creation_times: np.ndarray
-    impressions: np.ndarray
     latest_time: float
     train_histories: Sequences | None
 
@@ -257,7 +241,6 @@ class UserPersonalizationModel(TrainedModel):
         model.features = item_features(data.items_meta, data.items, data.item_text_columns)
         model.creation_times = data.creation_times()
         model.latest_time = float(data.timestamp.max()) if len(data) else 0.0
-        model.impressions = impression_counts(data)
         model.train_histories = seqs if keep_histories else None
         model.repeat_mix = model.repeat
         if model.repeat >= settings.repeat_floor and settings.calibrate_repeats:

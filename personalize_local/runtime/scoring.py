@@ -59,7 +59,8 @@ def history_scores(
 
     Histories are scored a block at a time with ``score_histories``, which costs about as
     much for a block as for one history. ``typed`` passes event types and values, as
-    GetRecommendations does; rankings pass items and times only, as ``TrainedModel.rank`` does.
+    GetRecommendations does; rankings (GetPersonalizedRanking, batch ranking lines) pass items
+    and times only.
     """
 
     def indexes(history: History) -> tuple[np.ndarray, np.ndarray]:
@@ -216,7 +217,7 @@ def rank(
 
     Repeated ids count once; the mask drops known items only. Items the model rules out
     (``-inf``, e.g. already seen) still belong in a ranking of an explicit list: they go last
-    among the known items, as ``TrainedModel.rank`` orders them.
+    among the known items, below the lowest finite score.
     """
     candidates = list(dict.fromkeys(str(i) for i in input_list))
     index = model.item_index(candidates)
