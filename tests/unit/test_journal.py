@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from personalize_local import persistence
+from personalize_local import handlers, persistence
+from personalize_local.app import PersonalizeApp
+from personalize_local.config import Settings
+from personalize_local.gateway import Gateway
 from personalize_local.protocol.body import buffer_body
 from personalize_local.store.journal import FILE_NAME, Journal, JournalError
+from personalize_local.store.state import Emulator
 
 
 def test_records_come_back_in_order_with_the_seed(tmp_path: Path) -> None:
@@ -126,3 +131,44 @@ def test_a_moto_request_is_rebuilt_byte_for_byte() -> None:
     assert "HTTP_TRANSFER_ENCODING" not in rebuilt
     for key in ("REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "HTTP_HOST"):
         assert rebuilt[key] == environ[key]
+
+
+class _Moto:
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        self.bodies.append(environ["wsgi.input"].read())
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b""]
+
+
+@pytest.mark.parametrize(
+    ("length", "body", "code"),
+    [("11", b"0123456789a", "EntityTooLarge"), ("10", b"01234", "IncompleteBody")],
+    ids=["too large", "cut short"],
+)
+def test_a_journaled_body_is_read_within_the_upload_limit(
+    tmp_path: Path, length: str, body: bytes, code: str
+) -> None:
+    emulator = Emulator(Settings(max_upload_bytes=10))
+    moto = _Moto()
+    app = Gateway(emulator, PersonalizeApp(emulator, handlers.table()), moto)
+    emulator.journal = Journal(tmp_path, fsync=False)
+    emulator.journal.open(seed=1)
+    environ = {
+        "REQUEST_METHOD": "PUT",
+        "PATH_INFO": "/bucket/key",
+        "CONTENT_LENGTH": length,
+        "wsgi.input": io.BytesIO(body),
+    }
+    answered: list[str] = []
+    answer = b"".join(app(environ, lambda status, headers, exc_info=None: answered.append(status)))
+    # S3's own answers to such a PUT; moto never sees it and nothing is journaled.
+    assert answered[0].startswith("400") and f"<Code>{code}</Code>".encode() in answer
+    assert moto.bodies == [] and emulator.journal.count == 0
+    fits = {**environ, "CONTENT_LENGTH": "10", "wsgi.input": io.BytesIO(b"0123456789")}
+    b"".join(app(fits, lambda status, headers, exc_info=None: answered.append(status)))
+    assert answered[-1].startswith("200") and moto.bodies == [b"0123456789"]
+    assert emulator.journal.count == 1
+    emulator.journal.close()
