@@ -48,18 +48,24 @@ test: install
 	$(BIN)/python -m pytest tests
 	$(MAKE) nbval
 
-# Re-run the notebooks against a fresh personalize-local and compare with the committed outputs.
+# Re-run the notebooks against a fresh personalize-local and compare with the committed outputs:
+# the Korean set, then the English one, each in its own pytest session (its own fresh endpoint).
+NBVAL := $(BIN)/python -m pytest -p tests.notebooks.plugin --nbval --nbval-current-env \
+	--nbval-sanitize-with tests/notebooks/sanitize.cfg
 nbval: install
-	$(BIN)/python -m pytest -p tests.notebooks.plugin --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/notebooks/sanitize.cfg $(NOTEBOOKS)
+	$(NBVAL) $(NOTEBOOKS)
+	$(NBVAL) $(addprefix en/,$(NOTEBOOKS))
 
-# Run 00 → 06 headless, as an attendee would; executed copies go to build/workshop/.
+# Run 00 → 06 headless, as an attendee would: Korean by default, `make workshop LANG=en` for
+# the English set; executed copies go to build/workshop/ (English: build/workshop/en/).
+LANG_OPTION := $(if $(filter en,$(LANG)),--lang en,--lang ko)
 workshop: install
-	$(BIN)/python scripts/run_workshop.py
+	$(BIN)/python scripts/run_workshop.py $(LANG_OPTION)
 
-# Maintainers: rebuild the notebook sources and refresh their committed outputs.
+# Maintainers: rebuild both languages' notebooks from notebooks/{ko,en}/*.py and refresh their
+# committed outputs (seeded).
 notebooks: install
-	$(BIN)/python scripts/run_workshop.py --in-place
+	$(BIN)/python scripts/run_workshop.py --in-place --lang all
 
 # JupyterLab with its kernels wired to a personalize-local started for the session.
 # `$(BIN)/python scripts/run_workshop.py --lab --dry-run` checks that wiring without JupyterLab.

@@ -4,8 +4,9 @@
 
 1. the outputs ``BucketName`` and ``PersonalizeRoleArn`` of the CloudFormation stack
    (``cloudformation/PersonalizePOC.yaml``);
-2. the SSM parameters ``/personalize-workshop/bucket-name`` and
-   ``/personalize-workshop/personalize-role-arn`` the same stack writes;
+2. the SSM parameters ``/personalize-workshop/<StackName>/bucket-name`` and
+   ``/personalize-workshop/<StackName>/personalize-role-arn`` the same stack writes (then the
+   unscoped ``/personalize-workshop/bucket-name`` pair of older stacks);
 3. otherwise it creates a bucket and a role with the template's protections and scope, under
    names derived from the account and Region, so running it again finds the same ones.
 
@@ -15,15 +16,25 @@ original workshop's ``put_bucket_policy`` overwrote whatever a shared bucket alr
 clean-up notebook, on buckets this module created (``source == "created"``); a stack's bucket
 goes with its stack.
 
+The stack's name is :func:`find_stack_name`: ``WORKSHOP_STACK_NAME``, else the file the notebook
+instance's lifecycle configuration writes, else ``PersonalizePOC``. Attendees who share one
+account keep apart by :func:`attendee`, a short id in every resource name
+(:func:`workshop_prefix`).
+
 The statements and Sids here are the ones the template declares; a test keeps the two in step.
 Written for Python 3.10 as well, the version of SageMaker's ``conda_python3`` kernel.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import re
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -33,8 +44,22 @@ from botocore.exceptions import ClientError
 DEFAULT_STACK_NAME = "PersonalizePOC"
 BUCKET_OUTPUT = "BucketName"
 ROLE_OUTPUT = "PersonalizeRoleArn"
-BUCKET_PARAMETER = "/personalize-workshop/bucket-name"
-ROLE_PARAMETER = "/personalize-workshop/personalize-role-arn"
+PARAMETER_ROOT = "/personalize-workshop"
+#: The unscoped parameters of stacks that predate one parameter pair per stack.
+BUCKET_PARAMETER = f"{PARAMETER_ROOT}/bucket-name"
+ROLE_PARAMETER = f"{PARAMETER_ROOT}/personalize-role-arn"
+
+STACK_NAME_ENV = "WORKSHOP_STACK_NAME"
+ATTENDEE_ENV = "WORKSHOP_ATTENDEE"
+#: Written by the notebook instance's lifecycle configuration: ``{"stackName": "…"}``.
+LIFECYCLE_FILE = Path("/home/ec2-user/SageMaker/.personalize-workshop.json")
+#: Present on SageMaker notebook instances; ``ResourceName`` is the instance's name, see
+#: https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-metadata.html
+NOTEBOOK_METADATA = Path("/opt/ml/metadata/resource-metadata.json")
+NAME_PREFIX = "personalize-workshop"
+#: Personalize names allow 63 characters; the attendee id stays short so every workshop name
+#: (``personalize-workshop-<attendee>-user-personalization-v2``, …) fits.
+ATTENDEE_MAX = 12
 
 #: Where the notebooks put things in the bucket.
 DATA_PREFIX = "data/"
@@ -69,9 +94,73 @@ class WorkshopResources:
     source: str
 
 
+def parameter_names(stack: str) -> tuple[str, str]:
+    """The SSM parameters (bucket, role ARN) the stack named ``stack`` writes."""
+    return f"{PARAMETER_ROOT}/{stack}/bucket-name", f"{PARAMETER_ROOT}/{stack}/personalize-role-arn"
+
+
+def find_stack_name(
+    environ: Mapping[str, str] | None = None, lifecycle_file: Path = LIFECYCLE_FILE
+) -> str:
+    """The workshop stack's name: ``WORKSHOP_STACK_NAME``, else the lifecycle file's
+    ``stackName``, else ``PersonalizePOC``."""
+    environ = os.environ if environ is None else environ
+    if environ.get(STACK_NAME_ENV, "").strip():
+        return environ[STACK_NAME_ENV].strip()
+    try:
+        named = json.loads(lifecycle_file.read_text()).get("stackName")
+    except (OSError, ValueError, AttributeError):
+        named = None
+    return named.strip() if isinstance(named, str) and named.strip() else DEFAULT_STACK_NAME
+
+
+def _short_id(text: str) -> str:
+    """``text`` as a name part: lower-case letters, digits and dashes, at most
+    :data:`ATTENDEE_MAX` long (a longer one keeps its start and a hash of the whole)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) <= ATTENDEE_MAX:
+        return slug
+    return slug[:5].strip("-") + "-" + hashlib.sha256(slug.encode()).hexdigest()[:6]
+
+
+def attendee(
+    session: boto3.Session,
+    environ: Mapping[str, str] | None = None,
+    metadata_file: Path = NOTEBOOK_METADATA,
+) -> str:
+    """A short, stable, lower-case id of whoever runs the notebooks.
+
+    ``WORKSHOP_ATTENDEE`` when set; else the SageMaker notebook instance's name; else six hex
+    characters of a SHA-256 of the caller's ARN (``sts:GetCallerIdentity``), so the same
+    person gets the same id on every run and two people in one account get different ones.
+    """
+    environ = os.environ if environ is None else environ
+    chosen = _short_id(environ.get(ATTENDEE_ENV, ""))
+    if chosen:
+        return chosen
+    try:
+        instance = _short_id(json.loads(metadata_file.read_text()).get("ResourceName") or "")
+    except (OSError, ValueError, AttributeError):
+        instance = ""
+    if instance:
+        return instance
+    arn = session.client("sts").get_caller_identity()["Arn"]
+    return hashlib.sha256(arn.encode()).hexdigest()[:6]
+
+
+def workshop_prefix(attendee_id: str) -> str:
+    """The name every Personalize resource of this attendee starts with."""
+    return f"{NAME_PREFIX}-{attendee_id}"
+
+
+def mask_account(account_id: str) -> str:
+    """An account id as notebooks print it: only its last four digits."""
+    return "*" * (len(account_id) - 4) + account_id[-4:]
+
+
 def discover(
     session: boto3.Session,
-    stack_name: str = DEFAULT_STACK_NAME,
+    stack_name: str | None = None,
     *,
     ensure_bucket_policy: bool = True,
 ) -> WorkshopResources:
@@ -82,7 +171,8 @@ def discover(
     session:
         The boto3 session to use (its Region is the workshop's Region).
     stack_name:
-        Name of the stack launched from ``cloudformation/PersonalizePOC.yaml``.
+        Name of the stack launched from ``cloudformation/PersonalizePOC.yaml``; default
+        :func:`find_stack_name`.
     ensure_bucket_policy:
         When the bucket comes from the stack or SSM, check that its policy grants Personalize
         access and merge the statements in when they are missing (moto's CloudFormation, behind
@@ -92,7 +182,12 @@ def discover(
     The TLS-only Deny is only ever added when the session reaches S3 over HTTPS (always, on
     AWS): over plain HTTP, i.e. a local endpoint, it would refuse every request, ours included.
     """
-    found = _from_stack(session, stack_name) or _from_parameters(session)
+    stack = stack_name or find_stack_name()
+    found = (
+        _from_stack(session, stack)
+        or _from_parameters(session, *parameter_names(stack))
+        or _from_parameters(session, BUCKET_PARAMETER, ROLE_PARAMETER)
+    )
     if found is None:
         return create_resources(session)
     if ensure_bucket_policy:
@@ -501,17 +596,19 @@ def _from_stack(session: boto3.Session, stack_name: str) -> WorkshopResources | 
     return WorkshopResources(outputs[BUCKET_OUTPUT], outputs[ROLE_OUTPUT], "stack")
 
 
-def _from_parameters(session: boto3.Session) -> WorkshopResources | None:
+def _from_parameters(
+    session: boto3.Session, bucket_parameter: str, role_parameter: str
+) -> WorkshopResources | None:
     try:
-        found = session.client("ssm").get_parameters(Names=[BUCKET_PARAMETER, ROLE_PARAMETER])
+        found = session.client("ssm").get_parameters(Names=[bucket_parameter, role_parameter])
     except ClientError as error:
         if _code(error) in _ACCESS_DENIED:
             return None
         raise
     values = {parameter["Name"]: parameter["Value"] for parameter in found["Parameters"]}
-    if BUCKET_PARAMETER not in values or ROLE_PARAMETER not in values:
+    if bucket_parameter not in values or role_parameter not in values:
         return None
-    return WorkshopResources(values[BUCKET_PARAMETER], values[ROLE_PARAMETER], "ssm")
+    return WorkshopResources(values[bucket_parameter], values[role_parameter], "ssm")
 
 
 def _ensure_policy(s3: Any, found: WorkshopResources) -> None:

@@ -324,6 +324,38 @@ def test_warm_cold_split_is_seeded_and_complete():
         data.warm_cold_split(range(10), 1.5)
 
 
+def test_newest_items_split_keeps_the_newest_items_cold():
+    day = 86_400
+    frame = pd.DataFrame(
+        {
+            "ITEM_ID": ["a", "b", "c", "d", "a", "e", "c"],
+            "TIMESTAMP": [1 * day, 2 * day, 5 * day, 4 * day, 9 * day, 5 * day, 0],
+        }
+    )
+    # First ratings: c 0, a 1, b 2, d 4, e 5: the newest two are d and e.
+    warm, cold, cutoff = data.newest_items_split(frame, cold_fraction=0.4)
+    assert list(cold) == ["d", "e"] and list(warm) == ["a", "b", "c"]
+    assert cutoff == pd.Timestamp(4 * day, unit="s", tz="UTC")
+    shuffled = frame.sample(frac=1.0, random_state=3)
+    again = data.newest_items_split(shuffled, cold_fraction=0.4)
+    assert list(again[0]) == list(warm) and list(again[1]) == list(cold)
+    warm, cold, cutoff = data.newest_items_split(frame, cold_fraction=0.0)
+    assert len(cold) == 0 and len(warm) == 5 and pd.isna(cutoff)
+    with pytest.raises(ValueError):
+        data.newest_items_split(frame, cold_fraction=1.5)
+
+
+@needs_small
+def test_newest_items_split_on_movielens_keeps_old_classics_warm(shared_data):
+    frame = data.interactions(data.load_ratings())
+    warm, cold, cutoff = data.newest_items_split(frame, cold_fraction=0.1)
+    assert len(cold) == frame.ITEM_ID.nunique() // 10
+    assert "1" in set(warm)  # Toy Story (1995) was rated from the start
+    first = frame.groupby("ITEM_ID").TIMESTAMP.min()
+    assert first[list(cold)].min() >= first[list(warm)].max()
+    assert first[list(cold)].min() == cutoff.timestamp()
+
+
 # ------------------------------------------------------------------------------ temporal holdout
 def user_frame(user: str, times: list[int]) -> pd.DataFrame:
     return pd.DataFrame(
