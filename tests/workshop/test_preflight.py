@@ -68,3 +68,15 @@ def test_ready_when_the_data_is_there(movielens_small):
 def test_message_names_the_layout(name):
     message = preflight.missing_data_message(name, "because")
     assert f"$MOVIELENS_DIR/{name}/" in message and "\n" not in message
+
+
+def test_missing_movielens_skips_locally_and_fails_in_ci(tmp_path, monkeypatch):
+    from tests import movielens
+
+    monkeypatch.setenv("MOVIELENS_DIR", str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        movielens.require("ml-latest-small")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="MOVIELENS_DIR"):
+        movielens.require("ml-latest-small")
