@@ -67,11 +67,10 @@ workshop: install
 notebooks: install
 	$(BIN)/python scripts/run_workshop.py --in-place --lang all
 
-# JupyterLab with its kernels wired to a personalize-local started for the session.
-# `$(BIN)/python scripts/run_workshop.py --lab --dry-run` checks that wiring without JupyterLab.
+# JupyterLab (a locked dev dependency) with its kernels wired to a personalize-local started for
+# the session; as root (containers) it passes --allow-root. `$(BIN)/python scripts/run_workshop.py
+# --lab --dry-run` checks that wiring without JupyterLab.
 lab: install
-	$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
-		$(BIN)/pip install --quiet --disable-pip-version-check jupyterlab
 	$(BIN)/python scripts/run_workshop.py --lab
 
 lint: install

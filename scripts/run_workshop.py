@@ -119,9 +119,8 @@ def workshop_environment(endpoint_url: str, scratch: Path) -> dict[str, str]:
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "PYTHONHASHSEED": "0",
     }
-    data = os.environ.get("MOVIELENS_DIR") or str(ROOT.parent / "shared" / "data")
-    if Path(data).is_dir():
-        env["MOVIELENS_DIR"] = data
+    if os.environ.get("MOVIELENS_DIR"):
+        env["MOVIELENS_DIR"] = os.environ["MOVIELENS_DIR"]
     return env
 
 
@@ -227,7 +226,9 @@ def refresh_prose(name: str, lang: str, root: Path = ROOT) -> bool:
 
 def lab_command(notebook_dir: Path = ROOT) -> list[str]:
     """What ``make lab`` runs, with the environment of :func:`lab_environment`."""
-    return [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(notebook_dir)]
+    command = [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(notebook_dir)]
+    # JupyterLab refuses to run as root (containers) unless told to.
+    return [*command, "--allow-root"] if os.geteuid() == 0 else command
 
 
 def lab_environment(endpoint_url: str, scratch: Path = LAB_SCRATCH) -> dict[str, str]:
@@ -325,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.lab:
         return lab(args.seed, dry_run=args.dry_run)
 
+    import preflight  # before anything is written: missing data is one clear line, not a traceback
+
+    if problem := preflight.check():
+        print(problem, file=sys.stderr)
+        return 2
     chosen = args.lang or ("all" if args.in_place else "ko")
     languages = LANGUAGES if chosen == "all" else (chosen,)
     if args.prose_only:

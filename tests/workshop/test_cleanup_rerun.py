@@ -68,10 +68,7 @@ class Workshop(SimpleNamespace):
 
 
 @pytest.fixture
-def workshop(tmp_path: Path) -> Iterator[Workshop]:
-    data = run_workshop.workshop_environment("http://unused", tmp_path).get("MOVIELENS_DIR")
-    if not data or not (Path(data) / "ml-latest-small" / "ratings.csv").exists():
-        pytest.skip("ml-latest-small not found (set MOVIELENS_DIR)")
+def workshop(tmp_path: Path, movielens_small: Path) -> Iterator[Workshop]:
     server = run_workshop.start_server(run_workshop.SEED)
     try:
         # A fresh endpoint: moto keeps its state per process, so clear what other tests left.
