@@ -1,57 +1,76 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # 04 Event tracker and real-time interactions
 #
-# Recommendations should react to what a user does *now*. An **event tracker** receives events
-# through `PutEvents`; User-Personalization uses them at the next request, without retraining.
+# A model trained last night knows nothing about what a user does right now. An **event
+# tracker** fixes that: your application sends each click or view with `PutEvents`, and a
+# User-Personalization campaign takes the new events into account at the next
+# `GetRecommendations` call, without retraining.
+#
+# In this notebook we pick a user whose recommendations hold no family film (animation or
+# children's), send a short burst of family-film events for them, and measure how their top 10
+# changes.
 #
 # ## Outline
-# 1. The event tracker
-# 2. Recommendations before
-# 3. A simulated session
-# 4. Recommendations after, and why they changed
+# 1. Create the event tracker
+# 2. Choose the demo user and look at their list
+# 3. Send a session with `PutEvents`
+# 4. Recommendations after the session, measured
 # 5. Store variables
 
 # %% [markdown]
-# Restore the variables the earlier notebooks stored with `%store`, and check that they are all there: `%store -r` does not complain about a missing one.
+# Restore the variables that earlier notebooks stored with `%store`. `%store -r` does not
+# complain when a variable is missing, so the next cell checks.
 
 # %%
 # %store -r
 
 # %%
+from workshop.lang import tr
+
 needed = ["dataset_group_arn", "campaign_arns", "user_id", "train_df", "workshop_prefix"]
 missing = [name for name in needed if name not in globals()]
 if missing:
     raise RuntimeError(
-        f"Missing {missing}: run 03_Deploying_Campaigns_getRecommendation.ipynb first."
+        tr(
+            f"{missing} 변수가 없습니다. "
+            "03_Deploying_Campaigns_getRecommendation.ipynb를 먼저 실행하십시오.",
+            f"Missing {missing}: run 03_Deploying_Campaigns_getRecommendation.ipynb first.",
+        )
     )
-print("Restored:", ", ".join(needed))
+print(tr("복원한 변수:", "Restored:"), ", ".join(needed))
 
 # %%
+import datetime
+import json
 from functools import partial
 
 import boto3
+import pandas as pd
 
-from workshop import wait
+from workshop import data, display, wait
 from workshop.resources import create_or_reuse  # a re-run reuses what exists (see notebook 01)
 
 session = boto3.Session()
 personalize = session.client("personalize")
-POLL = 10  # seconds between status polls (the service takes minutes; polls are cheap)
 runtime = session.client("personalize-runtime")
 events = session.client("personalize-events")
-
-# %%
-import pandas as pd
-
-from workshop import data, display
-
+POLL = 10  # seconds between status polls
 movies = data.load_movies("ml-latest-small")
 
 # %% [markdown]
-# ## 1. The event tracker
+# ## 1. Create the event tracker
 #
-# One tracker per dataset group. Its `trackingId` goes into every `PutEvents` call. We wait for
-# it to be ACTIVE before sending events.
+# A dataset group has at most one event tracker. Its `trackingId` goes into every `PutEvents`
+# call; the events it receives are also added to the group's Interactions dataset, so the next
+# training includes them.
 
 # %%
 event_tracker_arn = create_or_reuse(
@@ -65,92 +84,126 @@ tracker = wait.wait_until_active(
 tracking_id = tracker["trackingId"]
 print(tracker["name"], tracker["status"])
 
-
 # %% [markdown]
-# ## 2. Recommendations before
-
+# ## 2. Choose the demo user
+#
+# For the effect to be plain, the user should start with a list that holds **no** family film
+# (a movie whose genres include Animation or Children). We start from the user of notebook 03
+# and move on to users who never rated a family film, until one's top 10 has none.
 
 # %%
-def recommend(n=10):
-    return runtime.get_recommendations(
-        campaignArn=campaign_arns["user-personalization"], userId=user_id, numResults=n
-    )
+campaign_arn = campaign_arns["user-personalization"]
+campaign = personalize.describe_campaign(campaignArn=campaign_arn)["campaign"]
+serving_version = campaign["solutionVersionArn"]  # to compare after the session
+family = set(movies[movies.genres.str.contains("Animation|Children")].movieId.astype(str))
 
 
-before = recommend()
-before_ids = [i["itemId"] for i in before["itemList"]]
-display.history_table(train_df, user_id, movies, n=5)
+def top10(user):
+    response = runtime.get_recommendations(campaignArn=campaign_arn, userId=user, numResults=10)
+    return response["recommendationId"], [item["itemId"] for item in response["itemList"]]
+
+
+def family_share(items):
+    return sum(item in family for item in items) / len(items)
+
+
+history = train_df.groupby("USER_ID").ITEM_ID.apply(set)
+no_family = [u for u in history.index if not history[u] & family]
+for demo_user in [user_id, *no_family]:
+    recommendation_id, before = top10(demo_user)
+    if family_share(before) == 0:
+        break
+print(tr("데모 사용자:", "demo user:"), demo_user)
+print(
+    tr("상위 10개 중 가족 영화 비율:", "share of family films in the top 10:"),
+    f"{family_share(before):.0%}",
+)
+display.history_table(train_df, demo_user, movies, n=5)
 
 # %% [markdown]
-# ## 3. A simulated session
+# The table shows the user's five most recent training interactions. None of their ten
+# recommendations is a family film (0% above).
 #
-# The user now watches five animated movies in a row (the five most popular ones they have
-# not rated). Each event uses the current `PutEvents` shape: `itemId` and `eventValue` at the top
-# level, `sentAt` as a datetime, and the `recommendationId` and `impression` of the list the user
-# was shown, so Personalize knows what they saw and did not pick.
+# ## 3. A session with `PutEvents`
 #
-# MovieLens ends in 2018, so the session continues the data's timeline: it starts a minute after
-# the last training interaction. Sending today's date instead would make every movie look years
-# old, and exploration (which favours items younger than `explorationItemAgeCutOff` days, counted
-# back from the newest interaction) would stop finding new items.
+# The user now watches the ten most popular family films they have not rated, one minute
+# apart. One `PutEvents` call carries up to ten events in `eventList`:
+#
+# * `trackingId`: the event tracker; `userId`: who acted; `sessionId`: the visit. An anonymous
+#   visitor has a `sessionId` but no `userId` yet; once they sign in, Personalize links the
+#   session's events to the user.
+# * per event: `eventType` (`watch`, as in the training data), `itemId`, `eventValue` (here the
+#   rating), `sentAt` (when it happened, a datetime), and `recommendationId` and `impression`:
+#   the list the user was shown, so Personalize also learns what they did not pick.
+#
+# MovieLens ends in 2018, so the session continues the data's own timeline and starts a minute
+# after the last training interaction.
 
 # %%
-seen = set(train_df[user_id == train_df.USER_ID].ITEM_ID)
-animation = set(movies[movies.genres.str.contains("Animation")].movieId.astype(str))
+seen = history[demo_user]
 popular = train_df.ITEM_ID.value_counts().index
-session_items = [i for i in popular if i in animation and i not in seen][:5]
+session_items = [i for i in popular if i in family and i not in seen][:10]
+start = datetime.datetime.fromtimestamp(int(train_df.TIMESTAMP.max()) + 60, datetime.UTC)
+event_list = [
+    {
+        "eventId": f"{demo_user}-{n}",
+        "eventType": "watch",
+        "itemId": item,
+        "eventValue": 5.0,
+        "sentAt": start + datetime.timedelta(minutes=n),
+        "recommendationId": recommendation_id,
+        "impression": before,
+    }
+    for n, item in enumerate(session_items)
+]
+print(json.dumps(event_list[0], indent=1, default=str))
 display.recommendation_table(session_items, movies)
 
 # %%
-import datetime
-
-start = datetime.datetime.fromtimestamp(int(train_df.TIMESTAMP.max()) + 60, datetime.UTC)
-for n, item in enumerate(session_items):
-    events.put_events(
-        trackingId=tracking_id,
-        userId=user_id,
-        sessionId=f"session-{user_id}",
-        eventList=[
-            {
-                "eventId": f"event-{n}",
-                "eventType": "watch",
-                "itemId": item,
-                "eventValue": 5.0,
-                "sentAt": start + datetime.timedelta(minutes=n),
-                "recommendationId": before["recommendationId"],
-                "impression": before_ids,
-            }
-        ],
-    )
-print(len(session_items), "events sent")
+events.put_events(
+    trackingId=tracking_id, userId=demo_user, sessionId=f"session-{demo_user}", eventList=event_list
+)
+print(tr(f"이벤트 {len(event_list)}개를 보냈습니다.", f"{len(event_list)} events sent."))
 
 # %% [markdown]
-# ## 4. Recommendations after
+# ## 4. Recommendations after the session
+#
+# Same campaign, same user, same solution version: only the events are new.
 
 # %%
-after_ids = [i["itemId"] for i in recommend()["itemList"]]
-print("still in the top 10:", len(set(before_ids) & set(after_ids)))
-display.side_by_side({"before": before_ids, "after 5 animated movies": after_ids}, movies)
+_, after = top10(demo_user)
+title = movies.assign(movieId=movies.movieId.astype(str)).set_index("movieId").title
+
+
+def labelled(items):
+    return [("★ " if item in family else "") + title[item] for item in items]
+
+
+pd.DataFrame(
+    {tr("세션 이전", "before"): labelled(before), tr("세션 이후", "after"): labelled(after)},
+    index=pd.RangeIndex(1, 11, name=tr("순위", "rank")),
+)
 
 # %%
-fans = set(train_df[train_df.ITEM_ID.isin(session_items)].USER_ID)
-
-
-def fan_share(items):  # per movie: share of its viewers who also watched a session movie
-    return [train_df[i == train_df.ITEM_ID].USER_ID.isin(fans).mean() for i in items]
-
-
-pd.DataFrame({"before": fan_share(before_ids), "after": fan_share(after_ids)}).describe().round(2)
-
-# %% [markdown]
-# **Why they changed.** User-Personalization scores items from the user's *recent* history, and
-# the five new events are now the most recent part of it. The table measures, for each
-# recommended movie, the share of its viewers who also watched one of the session's movies: the
-# "after" list is made of movies watched by the same people as the session's movies.
-# No model was retrained: the events are also stored in the Interactions dataset, so the next
-# training includes them.
+changed = len(set(after) - set(before))
+print(
+    tr("가족 영화(★) 비율, 상위 10개:", "share of family films (★) in the top 10:"),
+    f"{family_share(before):.0%} → {family_share(after):.0%}",
+)
+print(tr("새로 들어온 항목:", "new items in the top 10:"), f"{changed}/10")
+campaign = personalize.describe_campaign(campaignArn=campaign_arn)["campaign"]
+print(
+    tr("세션 전과 같은 솔루션 버전:", "same solution version as before the session:"),
+    campaign["solutionVersionArn"] == serving_version,
+)
 
 # %% [markdown]
+# **What changed.** Before the session the demo user's top 10 held no family film. After ten
+# family-film events, family films (★) appear in it: the share printed above rose from 0%, and
+# most of the ten items were replaced (the count above). Nothing was retrained: the campaign
+# still serves the same solution version. User-Personalization reads the user's latest events
+# from the event tracker at each request, and they now weigh more than the older history.
+#
 # ## 5. Store variables
 
 # %%
