@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 
-.PHONY: install test lint serve clean workshop notebooks lab nbval lock
+.PHONY: install test lint serve clean workshop notebooks lab nbval lock workshop-as-stack-role
 
 install: $(STAMP) $(TOOLS_STAMP)
 
@@ -45,7 +45,7 @@ NOTEBOOKS := 00_Setup.ipynb \
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests examples
 	$(MAKE) nbval
 
 # Re-run the notebooks against a fresh personalize-local and compare with the committed outputs:
@@ -56,11 +56,16 @@ nbval: install
 	$(NBVAL) $(NOTEBOOKS)
 	$(NBVAL) $(addprefix en/,$(NOTEBOOKS))
 
-# Run 00 → 06 headless, as an attendee would: Korean by default, `make workshop LANG=en` for
-# the English set; executed copies go to build/workshop/ (English: build/workshop/en/).
-LANG_OPTION := $(if $(filter en,$(LANG)),--lang en,--lang ko)
+# Run 00 → 06 headless, as an attendee would: Korean by default, the English set with
+# `make workshop WORKSHOP_LANG=en`; executed copies go to build/workshop/ (English: …/en/).
+LANG_OPTION := $(if $(filter en,$(WORKSHOP_LANG)),--lang en,--lang ko)
 workshop: install
 	$(BIN)/python scripts/run_workshop.py $(LANG_OPTION)
+
+# Deploy the stack, run 00 → 06 as its notebook role with IAM enforced, and check that the role
+# grants exactly what the notebooks use (cloudformation/unused-grants.yaml lists the exceptions).
+workshop-as-stack-role: install
+	$(BIN)/python scripts/run_workshop.py --as-stack-role
 
 # Maintainers: rebuild both languages' notebooks from notebooks/{ko,en}/*.py and refresh their
 # committed outputs (seeded).

@@ -36,6 +36,9 @@ class PersonalizeApp:
     def __init__(self, emulator: Emulator, handlers: dict[str, Handler]) -> None:
         self.emulator = emulator
         self.handlers = handlers
+        #: Set by the gateway under ``--enforce-iam``: raises the service's error to refuse.
+        self.authorize: Callable[[dict[str, Any], OperationModel, dict[str, Any]], None] | None
+        self.authorize = None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         operation: OperationModel | None = None
@@ -50,6 +53,8 @@ class PersonalizeApp:
                 raise not_implemented(operation.service_model.service_name, operation.name)
             params = self._read_json(environ)
             validate(params, operation.input_shape)
+            if self.authorize is not None:
+                self.authorize(environ, operation, params)
             result = self._call(operation, handler, params, environ)
             # An operation without output (PutEvents, Delete*) answers with an empty body.
             body = to_wire(result or {}, operation.output_shape) if operation.output_shape else None
@@ -139,6 +144,7 @@ class PersonalizeApp:
 _REASONS = {
     200: "OK",
     400: "Bad Request",
+    403: "Forbidden",
     404: "Not Found",
     409: "Conflict",
     413: "Request Entity Too Large",

@@ -71,6 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="its secret; prefer env PERSONALIZE_LOCAL_SECRET_ACCESS_KEY, as other users of "
         "this machine can read command lines",
     )
+    serve.add_argument(
+        "--enforce-iam",
+        action="store_true",
+        help="authorize every request against the caller's IAM user or role, as AWS does "
+        "(env PERSONALIZE_LOCAL_ENFORCE_IAM=1)",
+    )
+    serve.add_argument(
+        "--auth-log",
+        default=None,
+        metavar="FILE",
+        help="with --enforce-iam, append every authorization decision to FILE as JSON lines "
+        "(env PERSONALIZE_LOCAL_AUTH_LOG)",
+    )
     return parser
 
 
@@ -87,6 +100,10 @@ def serve(args: argparse.Namespace) -> int:
         settings.transition_seconds = args.transition_seconds
     if args.data_dir:
         settings.data_dir = args.data_dir
+    if args.enforce_iam:
+        settings.enforce_iam = True
+    if args.auth_log:
+        settings.auth_log = args.auth_log
     if not _signatures(args, settings):
         return 2
     server = LocalServer(args.host, args.port, settings)

@@ -53,6 +53,15 @@ class Settings:
         default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_FSYNC", "1") != "0"
     )
 
+    #: Authorize every request against the caller's IAM identity (personalize_local/iam/).
+    enforce_iam: bool = field(
+        default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_ENFORCE_IAM") == "1"
+    )
+    #: Write every authorization decision to this file as JSON lines (with ``enforce_iam``).
+    auth_log: str | None = field(
+        default_factory=lambda: os.environ.get("PERSONALIZE_LOCAL_AUTH_LOG") or None
+    )
+
     @property
     def client_credentials(self) -> tuple[str, str]:
         """What the endpoint's own jobs sign their S3 and IAM calls with."""

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import persistence
+from . import moto_answers, persistence
 from .app import PersonalizeApp, StartResponse
 from .auth import Verifier
+from .iam.enforcement import Enforcement
 from .protocol.signing import credential_scope
 from .store.state import Emulator
 
@@ -47,6 +48,11 @@ class Gateway:
         self.moto = moto
         #: None unless signatures are verified; then every request must be signed (auth.py).
         self.verifier = Verifier.from_settings(emulator.settings)
+        #: None unless IAM is enforced; then every request is authorized (iam/).
+        self.enforcement = Enforcement(emulator) if emulator.settings.enforce_iam else None
+        if self.enforcement is not None:
+            self.verifier = self.enforcement.verifier
+            personalize.authorize = self.enforcement.authorize_personalize
         #: Cleared while a journal is replayed: only the replay's own jobs are served then.
         self.ready = threading.Event()
         self.ready.set()
@@ -54,6 +60,12 @@ class Gateway:
         self._moto_writes = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if self.enforcement is None:
+            return self._serve(environ, start_response)
+        with self.enforcement.request(environ):
+            return self._serve(environ, start_response)
+
+    def _serve(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         refusal = self.verifier.check(environ) if self.verifier else None
         if refusal is not None:
             return refusal(environ, start_response)
@@ -89,7 +101,7 @@ class Gateway:
 
     def call_moto(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         self._moto_api_hooks(environ)
-        return self.moto(environ, start_response)
+        return moto_answers.as_aws(environ, start_response, self.moto)
 
     def _moto_api_hooks(self, environ: dict[str, Any]) -> None:
         """Keep Personalize state in step with moto's reset and seed endpoints."""

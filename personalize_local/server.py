@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from cheroot import wsgi
+from cheroot import server, wsgi
 
 from . import handlers
 from .app import PersonalizeApp
@@ -21,6 +21,31 @@ def make_app(settings: Settings | None = None) -> tuple[Gateway, Emulator]:
     emulator = Emulator(settings)
     personalize = PersonalizeApp(emulator, handlers.table())
     return Gateway(emulator, personalize, moto_app()), emulator
+
+
+class _Headers(list):
+    """Response headers that refuse cheroot's own ``Server`` header (see _Request)."""
+
+    def append(self, header: tuple[bytes, bytes]) -> None:
+        if header[0].lower() != b"server":
+            super().append(header)
+
+
+class _Request(server.HTTPRequest):
+    """cheroot's request, minus the ``Server: <server_name>`` it adds when the app sent none.
+
+    AWS services name no server of ours: Personalize answers carry no ``Server`` header, S3's
+    say ``AmazonS3`` (moto_answers.py). The app's headers are already in ``outheaders`` when
+    ``send_headers`` runs, so only cheroot's default is refused.
+    """
+
+    def send_headers(self) -> None:
+        self.outheaders = _Headers(self.outheaders)
+        super().send_headers()
+
+
+class _Connection(server.HTTPConnection):
+    RequestHandlerClass = _Request
 
 
 class LocalServer:
@@ -42,6 +67,7 @@ class LocalServer:
         self._server = wsgi.Server(
             (host, port), self.app, numthreads=threads, server_name="personalize-local"
         )
+        self._server.ConnectionClass = _Connection
         # Bounds for every service behind the gateway (Personalize checks its own, smaller
         # limit first): request line and headers far above any SDK's (an oversized one gets
         # 413 or 414), and S3's 5 GiB single-PUT limit for bodies, chunked ones included.

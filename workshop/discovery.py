@@ -4,9 +4,8 @@
 
 1. the outputs ``BucketName`` and ``PersonalizeRoleArn`` of the CloudFormation stack
    (``cloudformation/PersonalizePOC.yaml``);
-2. the SSM parameters ``/personalize-workshop/<StackName>/bucket-name`` and
-   ``/personalize-workshop/<StackName>/personalize-role-arn`` the same stack writes (then the
-   unscoped ``/personalize-workshop/bucket-name`` pair of older stacks);
+2. the SSM parameters ``/personalize-workshop/<stack name>/bucket-name`` and
+   ``/personalize-workshop/<stack name>/personalize-role-arn`` the same stack writes;
 3. otherwise it creates a bucket and a role with the template's protections and scope, under
    names derived from the account and Region, so running it again finds the same ones.
 
@@ -45,9 +44,6 @@ DEFAULT_STACK_NAME = "PersonalizePOC"
 BUCKET_OUTPUT = "BucketName"
 ROLE_OUTPUT = "PersonalizeRoleArn"
 PARAMETER_ROOT = "/personalize-workshop"
-#: The unscoped parameters of stacks that predate one parameter pair per stack.
-BUCKET_PARAMETER = f"{PARAMETER_ROOT}/bucket-name"
-ROLE_PARAMETER = f"{PARAMETER_ROOT}/personalize-role-arn"
 
 STACK_NAME_ENV = "WORKSHOP_STACK_NAME"
 ATTENDEE_ENV = "WORKSHOP_ATTENDEE"
@@ -182,12 +178,8 @@ def discover(
     The TLS-only Deny is only ever added when the session reaches S3 over HTTPS (always, on
     AWS): over plain HTTP, i.e. a local endpoint, it would refuse every request, ours included.
     """
-    stack = stack_name or find_stack_name()
-    found = (
-        _from_stack(session, stack)
-        or _from_parameters(session, *parameter_names(stack))
-        or _from_parameters(session, BUCKET_PARAMETER, ROLE_PARAMETER)
-    )
+    stack_name = stack_name or find_stack_name()
+    found = _from_stack(session, stack_name) or _from_parameters(session, stack_name)
     if found is None:
         return create_resources(session)
     if ensure_bucket_policy:
@@ -366,13 +358,18 @@ def add_personalize_statements(
         Also merge the TLS-only Deny (``DenyInsecureTransport``). Off by default because it
         changes the bucket for every other user too; the buckets this module creates have it.
 
-    Returns the policy now on the bucket. Running it twice changes nothing.
+    Returns the policy now on the bucket. Writes only when a statement is missing or differs,
+    so running it twice writes once.
     """
     statements = personalize_bucket_statements(bucket, account_id, partition)
     if deny_insecure_transport:
         statements.insert(0, tls_only_statement(bucket, partition))
-    policy = merge_statements(read_bucket_policy(s3, bucket), statements)
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    current = read_bucket_policy(s3, bucket)
+    policy = merge_statements(current, statements)
+    # Nothing to write when the policy already holds them (the stack's bucket policy does): the
+    # notebook role needs no s3:PutBucketPolicy then.
+    if policy != current:
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     return policy
 
 
@@ -596,9 +593,8 @@ def _from_stack(session: boto3.Session, stack_name: str) -> WorkshopResources | 
     return WorkshopResources(outputs[BUCKET_OUTPUT], outputs[ROLE_OUTPUT], "stack")
 
 
-def _from_parameters(
-    session: boto3.Session, bucket_parameter: str, role_parameter: str
-) -> WorkshopResources | None:
+def _from_parameters(session: boto3.Session, stack_name: str) -> WorkshopResources | None:
+    bucket_parameter, role_parameter = parameter_names(stack_name)
     try:
         found = session.client("ssm").get_parameters(Names=[bucket_parameter, role_parameter])
     except ClientError as error:

@@ -9,6 +9,7 @@ from ..aws.access import S3Location
 from ..aws.clients import AwsClients
 from ..context import Context
 from ..data import csv_import
+from ..data import schemas as avro
 from ..data.contents import Contents
 from ..errors import InvalidInputException, LimitExceededException
 from ..jobs import JobFailure
@@ -69,13 +70,18 @@ def create_dataset_import_job(
     }
     job = register(ctx, KIND, arn, attrs, ctx.pending(), dataset_arn, tags)
     schema = ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]
+    group = ctx.state.get("dataset-group", dataset.attrs["datasetGroupArn"])
+    optional = frozenset(
+        f.name.upper()
+        for f in avro.metadata_fields(schema, dataset.data["type"], group.attrs.get("domain"))
+    )
     clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
 
     minimum = MIN_RECORDS if dataset.data["type"] == "Interactions" else 1
 
     def work():
-        rows = load(clients, location, role_arn, schema, context, minimum)
+        rows = load(clients, location, role_arn, schema, context, minimum, optional)
         return lambda: contents(dataset).import_rows(rows, mode)
 
     ctx.emulator.jobs.submit(job, work)
@@ -89,6 +95,7 @@ def load(
     schema,
     context: dict,
     minimum: int = MIN_RECORDS,
+    optional: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Every CSV row at ``location``, validated, or :class:`JobFailure` naming the problem."""
     where = S3Location.parse(location, "Data location")
@@ -96,7 +103,7 @@ def load(
     frames = []
     for key in keys:
         payload = access.read_object(clients.s3, where.bucket, key)
-        frames.append(csv_import.read(payload, schema, f"s3://{where.bucket}/{key}"))
+        frames.append(csv_import.read(payload, schema, f"s3://{where.bucket}/{key}", optional))
     rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if len(rows) < minimum:
         raise JobFailure(

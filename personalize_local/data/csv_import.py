@@ -1,10 +1,26 @@
 """Read one CSV file of a bulk import and check it against the dataset's schema.
 
 The rules are the service's (data-prep-formatting and the quotas page): UTF-8 text, a header
-row naming the schema's fields, values of the field's Avro type, empty cells only in nullable
-fields, ``true``/``false`` booleans, TIMESTAMP in Unix epoch *seconds*, ``|``-separated
-categorical values, and the documented length limits. A failure names the file, the row (its
-line in the file), the column and the value.
+row naming the schema's fields, values of the field's Avro type, ``true``/``false`` booleans,
+TIMESTAMP in Unix epoch *seconds*, ``|``-separated categorical values, and the documented length
+limits. A failure names the file, the row (its line in the file), the column and the value.
+
+Empty cells. The guide says metadata "can include empty/null values" when the schema adds the
+null type (https://docs.aws.amazon.com/personalize/latest/dg/item-dataset-requirements.html,
+likewise user-dataset-requirements.html). The service is more lenient than that sentence in
+practice: the public POC workshop declares ``YEAR`` as a plain ``"int"`` and imports 13 movies
+without a year as empty cells, and its committed output shows that import ACTIVE
+(aws-samples/amazon-personalize-samples,
+next_steps/workshops/POC_in_a_box/completed/02_Validating_and_Importing_Item_Metadata.ipynb).
+So an empty cell in an *optional metadata* field (a field that is neither required nor a
+reserved keyword for its dataset type, see
+https://docs.aws.amazon.com/personalize/latest/dg/custom-datasets-and-schemas.html) imports as
+missing whatever its declared type; missing values match no filter condition. Required fields
+and reserved keywords (USER_ID, ITEM_ID, ACTION_ID, TIMESTAMP, EVENT_TYPE,
+CREATION_TIMESTAMP, …) stay strict: empty fails unless the schema makes them nullable. A value
+that is present must still have the field's type ('abc' in an int column fails). Where the
+public record is silent (a blank in a non-nullable *string* metadata field) the same rule is
+applied by analogy: a guess.
 """
 
 from __future__ import annotations
@@ -131,8 +147,17 @@ def _header(text: str, schema: DatasetSchema, source: str) -> list[str]:
     return names
 
 
-def read(payload: bytes, schema: DatasetSchema, source: str) -> pd.DataFrame:
-    """The rows of one CSV file as a frame with the schema's field names and types."""
+def read(
+    payload: bytes,
+    schema: DatasetSchema,
+    source: str,
+    optional: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    """The rows of one CSV file as a frame with the schema's field names and types.
+
+    ``optional``: upper-case names of the optional metadata fields, whose empty cells import as
+    missing even when the field is not nullable (see the module docstring).
+    """
     text = _decode(payload, source)
     names = _header(text, schema, source)
     _check_widths(text, names, schema, source)
@@ -152,7 +177,8 @@ def read(payload: bytes, schema: DatasetSchema, source: str) -> pd.DataFrame:
     for name in names:
         field = schema.field(name)
         assert field is not None  # _header checked every name
-        columns[field.name] = _convert(raw[name], field, source)
+        missing_ok = field.nullable or field.name.upper() in optional
+        columns[field.name] = _convert(raw[name], field, source, missing_ok)
     return pd.DataFrame(columns, columns=[f.name for f in schema.fields if f.name in columns])
 
 
@@ -200,10 +226,10 @@ def _first_bad(mask: np.ndarray) -> int:
     return int(np.argmax(mask))
 
 
-def _convert(values: pd.Series, field: Field, source: str) -> pd.Series:
+def _convert(values: pd.Series, field: Field, source: str, missing_ok: bool) -> pd.Series:
     text = values.str.strip() if field.type != "string" else values
     empty = (text == "").to_numpy()
-    if empty.any() and not field.nullable:
+    if empty.any() and not missing_ok:
         index = _first_bad(empty)
         raise _fail(source, index + 2, field.name, "", "is empty, but the field is not nullable")
     if field.type == "string":
@@ -245,7 +271,7 @@ def _convert(values: pd.Series, field: Field, source: str) -> pd.Series:
                 "is not a Unix epoch time in seconds (milliseconds?)",
             )
     if field.type in ("int", "long"):
-        return numbers.astype("Int64") if field.nullable else numbers.astype("int64")
+        return numbers.astype("Int64") if field.nullable or empty.any() else numbers.astype("int64")
     return numbers.astype("float64")
 
 

@@ -7,8 +7,19 @@ training history, computed for all users at once:
 
 with cf = H B (EASE; H = recency-weighted histories) or U Yᵀ (ALS). Users with no history, and
 users who already interacted with every queried item when the data never repeats, are ruled
-out (−inf). Item-Attribute-Affinity sums over the items matching an attribute expression
-(`attributes.matching_items`).
+out (−inf).
+
+Item-Attribute-Affinity asks for "the users most likely to interact with items with the
+particular attribute" (https://docs.aws.amazon.com/personalize/latest/dg/item-attribute-affinity-recipe.html).
+For the items J carrying the queried attribute values it adds to the collaborative part above
+the user's own taste for the attribute, the share of the user's (recency-weighted) history that
+has it:
+
+    a_u = cf-and-transition part over J + s_u / max s_·J,   s_u = Σ_{j ∈ J} H_uj / Σ_j H_uj
+
+and, unlike Item-Affinity, keeps users who already interacted with items of the attribute: they
+are the attribute's most likely audience, not users to leave out. How the service weighs the two
+parts is not documented: the equal weighting is a guess.
 """
 
 from __future__ import annotations
@@ -21,6 +32,8 @@ import scipy.sparse as sp
 from personalize_local.models.attributes import matching_items
 from personalize_local.models.engine import UserPersonalizationModel
 from personalize_local.models.sequences import history_matrix
+
+ATTRIBUTE_RECIPE = "aws-item-attribute-affinity"
 
 
 def _history_state(model: UserPersonalizationModel):
@@ -40,20 +53,42 @@ def _history_state(model: UserPersonalizationModel):
     return cached
 
 
-def affinity_columns(model: UserPersonalizationModel, columns: list[np.ndarray]) -> np.ndarray:
+def _pick(n_items: int, columns: list[np.ndarray]) -> sp.csr_matrix:
+    """items × queries indicator, so every query is one column of a sparse product."""
+    rows = np.concatenate(columns) if columns else np.zeros(0, np.int64)
+    cols = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
+    return sp.csr_matrix(
+        (np.ones(len(rows), np.float32), (rows, cols)), shape=(n_items, len(columns))
+    )
+
+
+def attribute_affinity_columns(
+    model: UserPersonalizationModel, columns: list[np.ndarray]
+) -> np.ndarray:
+    """Item-Attribute-Affinity of every user for each item set of ``columns`` (module doc)."""
+    weighted, _, last = _history_state(model)
+    score = affinity_columns(model, columns, leave_out_seen=False)
+    pick = _pick(len(model.item_ids), columns)
+    totals = np.asarray(weighted.sum(axis=1)).ravel()
+    inside = np.asarray((weighted @ pick).todense(), dtype=np.float64)
+    share = np.divide(inside, totals[:, None], out=np.zeros_like(inside), where=totals[:, None] > 0)
+    peak = share.max(axis=0) if len(share) else np.zeros(len(columns))
+    score += np.divide(share, peak, out=np.zeros_like(share), where=peak > 0)
+    score[last < 0] = -np.inf
+    return score
+
+
+def affinity_columns(
+    model: UserPersonalizationModel, columns: list[np.ndarray], leave_out_seen: bool = True
+) -> np.ndarray:
     """Affinity of every user for each item set of ``columns`` (users × len(columns)).
 
     Column q is Σ_{j ∈ columns[q]} of the collaborative and transition scores, each part
     scaled by its largest absolute value over users (see the module docstring).
+    ``leave_out_seen``: rule out users who had every queried item when the data never repeats.
     """
     weighted, seen, last = _history_state(model)
-    n_items = len(model.item_ids)
-    # items × queries indicator, so every query is one column of a sparse product
-    rows = np.concatenate(columns) if columns else np.zeros(0, np.int64)
-    cols = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
-    pick = sp.csr_matrix(
-        (np.ones(len(rows), np.float32), (rows, cols)), shape=(n_items, len(columns))
-    )
+    pick = _pick(len(model.item_ids), columns)
     if model.ease_b is not None:
         sub = pick[model.ease_items]
         cf = np.asarray(weighted[:, model.ease_items] @ (model.ease_b @ sub.toarray()))
@@ -72,7 +107,7 @@ def affinity_columns(model: UserPersonalizationModel, columns: list[np.ndarray])
     score += model.settings.beta * np.divide(
         trans, tpeak, out=np.zeros_like(trans), where=tpeak > 0
     )
-    if model.repeat < model.settings.repeat_floor:
+    if leave_out_seen and model.repeat < model.settings.repeat_floor:
         hits = (seen > 0).astype(np.float32) @ pick
         sizes = np.asarray(pick.sum(axis=0)).ravel()
         score[np.asarray(hits.toarray() == sizes[np.newaxis, :])] = -np.inf
@@ -91,9 +126,19 @@ def user_affinity(model: UserPersonalizationModel, items: np.ndarray) -> np.ndar
 class AffinityModel(UserPersonalizationModel):
     """The UP engine kept with its training histories, for batch segment jobs."""
 
+    def score_users_for_items(self, item_ids: Sequence[str]) -> np.ndarray:
+        """Affinity of every training user for the items (by attribute for attribute queries)."""
+        if self.recipe != ATTRIBUTE_RECIPE:
+            return super().score_users_for_items(item_ids)
+        idx = self.item_index(list(item_ids))
+        idx = idx[idx >= 0]
+        if len(idx) == 0:
+            return user_affinity(self, idx)
+        return attribute_affinity_columns(self, [idx.astype(np.int64)])[:, 0]
+
     def score_users_for_attributes(self, expression: str) -> np.ndarray:
         """Affinity of every user for the items matching ``ITEMS.<col> = "<value>" [AND …]``."""
-        return user_affinity(self, self.items_matching(expression))
+        return self.score_users_for_items(list(self.item_ids[self.items_matching(expression)]))
 
     def items_matching(self, expression: str) -> np.ndarray:
         """Model indexes of the items whose metadata satisfies the expression."""

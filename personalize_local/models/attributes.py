@@ -8,6 +8,9 @@ Grammar (personalize-api.md §10.2; equality only, joined by AND / OR, AND bindi
 
 A clause matches an item when one of the item's ``|``-separated values of that column equals
 the value (case-insensitively; numbers compare numerically).
+
+`attribute_values` lists the single-clause queries a catalogue supports, for the offline
+metrics of Item-Attribute-Affinity.
 """
 
 from __future__ import annotations
@@ -80,3 +83,43 @@ def matching_items(
             part &= _clause_mask(meta, column, value)
         mask |= part
     return np.flatnonzero(mask)
+
+
+def attribute_values(
+    items_meta: pd.DataFrame | None,
+    item_ids: np.ndarray,
+    skip: frozenset[str] = frozenset(),
+    min_items: int = 2,
+) -> list[tuple[str, np.ndarray]]:
+    """Every ``ITEMS.<column> = "<value>"`` query with the indexes of the items it matches.
+
+    Columns in ``skip`` (reserved, textual) are left out, and so are values fewer than
+    ``min_items`` items share: such a value (a title, an id) is not an attribute of a group.
+    Categorical values are split on ``|`` and compared case-insensitively, as in queries.
+    """
+    if items_meta is None or items_meta.empty:
+        return []
+    meta = items_meta.reindex(pd.Index([str(i) for i in item_ids]))
+    queries: list[tuple[str, np.ndarray]] = []
+    for column in meta.columns:
+        if column in skip:
+            continue
+        series = meta[column]
+        present = series.notna().to_numpy()
+        if not present.any():
+            continue
+        numeric = pd.to_numeric(series, errors="coerce")
+        if numeric.notna().sum() == present.sum():
+            rows = np.flatnonzero(present)
+            values = numeric.to_numpy()[rows]
+        else:
+            parts = series.dropna().astype(str).str.lower().str.split("|").explode().str.strip()
+            parts = parts[parts != ""]
+            rows = meta.index.get_indexer(parts.index)
+            values = parts.to_numpy()
+        frame = pd.DataFrame({"row": rows, "value": values}).drop_duplicates()
+        for value, group in frame.groupby("value", sort=True):
+            if len(group) >= min_items:
+                shown = f"{value:g}" if isinstance(value, float) else value
+                queries.append((f'ITEMS.{column} = "{shown}"', group["row"].to_numpy(np.int64)))
+    return queries

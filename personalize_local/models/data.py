@@ -220,6 +220,33 @@ class InteractionData:
         """Row order sorting by (user, timestamp) with file order breaking ties."""
         return np.lexsort((np.arange(len(self)), self.timestamp, self.user_idx))
 
+    def collapse_simultaneous(self) -> InteractionData:
+        """One event per (user, item, timestamp): the first in file order, with the group's
+        largest weight.
+
+        Data prepared as several event types per action (the aws-samples POC writes a
+        ``click`` and a ``watch`` with the same timestamp for one rating) records one moment
+        of the user's sequence several times. [Inf] The service's sequence models and its
+        held-out split see one interaction there: the real POC metrics are far below what a
+        model scores when the held-out event is the copy of the last input event.
+        """
+        if len(self) == 0:
+            return self
+        order = np.lexsort((np.arange(len(self)), self.timestamp, self.item_idx, self.user_idx))
+        u, i, t = self.user_idx[order], self.item_idx[order], self.timestamp[order]
+        starts = np.concatenate([[True], (u[1:] != u[:-1]) | (i[1:] != i[:-1]) | (t[1:] != t[:-1])])
+        if starts.all():
+            return self
+        group = np.cumsum(starts) - 1
+        weight = np.zeros(int(group[-1]) + 1, np.float64)
+        np.maximum.at(weight, group, self.weight[order].astype(np.float64))
+        keep = np.zeros(len(self), bool)
+        keep[order[starts]] = True
+        # subset keeps file order; group g starts at row first[g].
+        first = order[starts]
+        out = self.subset(keep)
+        return replace(out, weight=weight[np.argsort(first)].astype(self.weight.dtype))
+
     def item_counts(self) -> np.ndarray:
         """Distinct users per item (the popularity the service uses), over ``items``."""
         pairs = np.unique(self.user_idx.astype(np.int64) * self.n_items + self.item_idx)

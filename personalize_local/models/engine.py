@@ -86,7 +86,10 @@ class EngineSettings:
     factors, als_iterations, als_regularization, als_alpha
         ALS settings for large catalogues.
     repeat_floor : float
-        Below this repeat rate, seen items are ruled out.
+        Below this repeat rate, seen items are ruled out (when ``rule_out_seen``).
+    rule_out_seen : bool
+        False for Personalized-Ranking: a ranking orders every input item by the model's
+        score, seen or not (the service has no "already seen" rule of its own).
     calibrate_repeats : bool
         Choose the repeat mix on training users (otherwise the mix is the repeat rate ρ).
     popularity_prior : float
@@ -109,6 +112,7 @@ class EngineSettings:
     als_regularization: float = 0.05
     als_alpha: float = 10.0
     repeat_floor: float = 0.01
+    rule_out_seen: bool = True
     repeat_lags: int = 32
     calibrate_repeats: bool = True
     popularity_prior: float = 0.01
@@ -213,6 +217,9 @@ class UserPersonalizationModel(TrainedModel):
         keep_histories : bool
             Keep the training users' histories (needed for user segmentation).
         """
+        # Several event types of one action (same item, same timestamp) are one step of the
+        # sequence, not a repeat (see `InteractionData.collapse_simultaneous`).
+        data = data.collapse_simultaneous()
         seqs = Sequences.from_data(data)
         x = binary_matrix(seqs, data.n_items)
         support = np.diff(x.tocsc().indptr).astype(np.float64)
@@ -317,6 +324,8 @@ class UserPersonalizationModel(TrainedModel):
         if not has.any():
             return s
         if self.repeat < self.settings.repeat_floor:
+            if not getattr(self.settings, "rule_out_seen", True):
+                return s
             seen = history_matrix(seqs, len(self.item_ids), seqs.weights)
             rows, cols = seen.nonzero()
             keep = has[rows]
@@ -394,6 +403,8 @@ class UserPersonalizationModel(TrainedModel):
         for term in self._prior_terms():
             s += term
         if self.repeat < st.repeat_floor:
+            if not getattr(st, "rule_out_seen", True):
+                return s
             seen = np.bincount(inverse, weights=w, minlength=len(items))
             s[items[seen != 0]] = -np.inf
             return s

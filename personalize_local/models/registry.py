@@ -9,6 +9,7 @@ its training split, so metrics describe exactly the model the server serves.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -172,6 +173,10 @@ def resolve(recipe: str) -> RecipeSpec:
     return spec
 
 
+#: v2 recipes' sequence emphasis (see `engine_settings`).
+V2_HALF_LIFE, V2_GAMMA, V2_BETA = 3.0, 0.8, 0.5
+
+
 def engine_settings(cfg: Any, threads: int = 2) -> EngineSettings:
     """Map a UP-family config onto the engine.
 
@@ -181,12 +186,21 @@ def engine_settings(cfg: Any, threads: int = 2) -> EngineSettings:
     * false: an order-free model: every event of the history weighs the same and only the
       collaborative part scores (for data whose order carries no signal; `bptt` is moot).
     * ``hidden_dimension``: the ALS factors on catalogues too large for EASE.
+    * v2 recipes (`C.UserPersonalizationV2Config`) are a model of their own: on the service they
+      are transformer-based sequence models
+      (https://docs.aws.amazon.com/personalize/latest/dg/native-recipe-user-personalization-v2.html),
+      so [Inf] their engine weighs the latest events more (half-life `V2_HALF_LIFE` events
+      instead of 5) and leans on the sequence: next-item regression γ = `V2_GAMMA` (v1 0.5) and
+      transitions β = `V2_BETA` (v1 0.3).
     """
     factors = int(getattr(cfg, "hidden_dimension", 149))
     if getattr(cfg, "recency_mask", True) and getattr(cfg, "apply_recency_bias", True):
+        v2 = isinstance(cfg, C.UserPersonalizationV2Config)
         return EngineSettings(
-            half_life=5.0,
+            half_life=V2_HALF_LIFE if v2 else 5.0,
             window=4 * int(getattr(cfg, "bptt", 32)),
+            gamma=V2_GAMMA if v2 else 0.5,
+            beta=V2_BETA if v2 else 0.3,
             factors=factors,
             threads=threads,
         )
@@ -283,6 +297,8 @@ def fit_prepared(
     if spec.kind in ("up", "ranking", "nba", "affinity", "coldstart"):
         rewards, weight = _objective(prep)
         settings = settings or engine_settings(cfg)
+        if spec.kind == "ranking":
+            settings = dataclasses.replace(settings, rule_out_seen=False)
         kw = dict(common, rewards=rewards, reward_weight=weight)
         if spec.kind == "affinity":
             model = AffinityModel.fit(data, settings, seed, keep_histories=True, **kw)

@@ -179,12 +179,13 @@ def test_stack_deploys_and_moto_reports_its_resources_in_scope(aws: Any) -> None
     personalize_arn = stack.outputs["PersonalizeRoleArn"]
 
     # SSM parameters: what 00_Setup reads when it cannot read the outputs.
-    found = aws.ssm.get_parameters(Names=[discovery.BUCKET_PARAMETER, discovery.ROLE_PARAMETER])
+    bucket_parameter, role_parameter = discovery.parameter_names(STACK)
+    found = aws.ssm.get_parameters(Names=[bucket_parameter, role_parameter])
     assert {p["Name"]: p["Value"] for p in found["Parameters"]} == {
-        discovery.BUCKET_PARAMETER: stack.bucket,
-        discovery.ROLE_PARAMETER: personalize_arn,
+        bucket_parameter: stack.bucket,
+        role_parameter: personalize_arn,
     }
-    assert stack.outputs["BucketNameParameter"] == discovery.BUCKET_PARAMETER
+    assert stack.outputs["BucketNameParameter"] == bucket_parameter
 
     # The bucket: moto applies its name, encryption and tags (the rest: test_template.py).
     assert stack.bucket.startswith("personalizepoc-databucket-")  # generated: BucketName empty
@@ -280,9 +281,7 @@ def test_discover_finds_the_stack_and_deleting_it_removes_everything(
     assert describe(aws, stack.stack_id)["StackStatus"] == "DELETE_COMPLETE"
     assert bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert aws.iam.list_roles()["Roles"] == []
-    found_parameters = aws.ssm.get_parameters(
-        Names=[discovery.BUCKET_PARAMETER, discovery.ROLE_PARAMETER]
-    )
+    found_parameters = aws.ssm.get_parameters(Names=list(discovery.parameter_names(STACK)))
     assert found_parameters["Parameters"] == []
     assert aws.sagemaker.list_notebook_instances()["NotebookInstances"] == []
 
@@ -304,8 +303,9 @@ def test_discover_from_ssm_alone_keeps_the_bucket_policy(aws: Any, session: boto
         RoleName="TeamPersonalizeRole",
         AssumeRolePolicyDocument=json.dumps(discovery.personalize_trust_policy(account, REGION)),
     )["Role"]["Arn"]
-    aws.ssm.put_parameter(Name=discovery.BUCKET_PARAMETER, Value=bucket, Type="String")
-    aws.ssm.put_parameter(Name=discovery.ROLE_PARAMETER, Value=role_arn, Type="String")
+    bucket_parameter, role_parameter = discovery.parameter_names(discovery.DEFAULT_STACK_NAME)
+    aws.ssm.put_parameter(Name=bucket_parameter, Value=bucket, Type="String")
+    aws.ssm.put_parameter(Name=role_parameter, Value=role_arn, Type="String")
 
     found = discovery.discover(session)
 

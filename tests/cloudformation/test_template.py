@@ -284,9 +284,25 @@ def test_bucket_policy_denies_plain_http_and_holds_personalize_to_the_account(
 
 def test_notebook_role_scope(template: dict[str, Any]) -> None:
     found = by_sid(role_policy(template, "NotebookRole"))
-    account_resources = found["PersonalizeAccountResources"]
-    assert account_resources["Action"] == "personalize:*"
-    assert account_resources["Resource"] == f"arn:aws:personalize:{REGION}:{ACCOUNT}:*"
+    # No personalize:* and no account-wide ARN: named actions on the workshop's names only.
+    for sid, statement in found.items():
+        assert "personalize:*" not in as_list(statement["Action"]), sid
+    workshop = found["PersonalizeWorkshopResources"]
+    for arn in as_list(workshop["Resource"]):
+        assert arn.startswith(f"arn:aws:personalize:{REGION}:{ACCOUNT}:"), arn
+        assert arn.endswith("/personalize-workshop-*"), arn
+    assert found["PassPersonalizeRole"]["Resource"] == NAMES["PersonalizeRole.Arn"]
+    assert found["PassPersonalizeRole"]["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "personalize.amazonaws.com"}
+    }
+    # 06_Clean_Up_Resources deletes object versions under the workshop's prefixes only.
+    assert found["ListWorkshopVersions"]["Resource"] == BUCKET_ARN
+    assert sorted(as_list(found["WorkshopObjects"]["Resource"])) == [
+        f"{BUCKET_ARN}/batch/*",
+        f"{BUCKET_ARN}/data/*",
+        f"{BUCKET_ARN}/export/*",
+    ]
+    assert "s3:DeleteObjectVersion" in found["WorkshopObjects"]["Action"]
     for sid, statement in found.items():
         if "*" in as_list(statement["Resource"]):
             actions = as_list(statement["Action"])
@@ -298,7 +314,7 @@ def test_notebook_role_scope(template: dict[str, Any]) -> None:
     assert found["CallerIdentity"]["Action"] == "sts:GetCallerIdentity"
     assert found["ReadStackOutputs"]["Resource"] == NAMES["AWS::StackId"]
     assert found["ReadWorkshopParameters"]["Resource"] == (
-        f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/personalize-workshop/*"
+        f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/personalize-workshop/{NAMES['AWS::StackName']}/*"
     )
     for sid in ("NotebookLogGroup", "NotebookLogStreams"):
         assert ":log-group:/aws/sagemaker/NotebookInstances:" in found[sid]["Resource"]
@@ -374,7 +390,9 @@ def lifecycle_script(template: dict[str, Any], hook: str) -> str:
     (entry,) = properties[hook]
     script = entry["Content"]["Fn::Base64"]["Fn::Sub"]
     placeholders = set(re.findall(r"\$\{([^}]+)\}", script))
-    assert placeholders == {"WorkshopRepositoryUrl"}, "bash ${…} inside Fn::Sub needs ${!…}"
+    allowed = {"WorkshopRepositoryUrl", "AWS::StackName"}
+    assert placeholders <= allowed, "bash ${…} inside Fn::Sub needs ${!…}"
+    script = script.replace("${AWS::StackName}", "PersonalizePOC")
     return script.replace("${WorkshopRepositoryUrl}", "https://github.com/example/workshop.git")
 
 
@@ -397,6 +415,10 @@ def test_lifecycle_clones_the_workshop_and_installs_its_requirements(
     assert 'pip install --quiet --disable-pip-version-check -r "$1"' in on_start
     assert '"$REPO_DIR/requirements.txt"' in on_start
     assert "sudo -u ec2-user nohup" in on_start  # as ec2-user, in the background
+    # The notebooks find their own stack (workshop/discovery.py) from this file.
+    config = "/home/ec2-user/SageMaker/.personalize-workshop.json"
+    assert f"CONFIG={config}" in on_start
+    assert """echo '{"stackName": "PersonalizePOC"}' > "$CONFIG\"""" in on_start
 
 
 def test_parameters_have_labels_and_constraints(template: dict[str, Any]) -> None:
@@ -435,12 +457,13 @@ def test_outputs_and_parameters_are_what_discovery_reads(template: dict[str, Any
     assert outputs[discovery.BUCKET_OUTPUT]["Value"] == {"Ref": "DataBucket"}
     assert outputs[discovery.ROLE_OUTPUT]["Value"] == {"Fn::GetAtt": ["PersonalizeRole", "Arn"]}
     ssm = {
-        resource["Properties"]["Name"]: resource["Properties"]["Value"]
+        str(resource["Properties"]["Name"]): resource["Properties"]["Value"]
         for resource in resources_of(template, "AWS::SSM::Parameter").values()
     }
+    bucket_parameter, role_parameter = discovery.parameter_names("${AWS::StackName}")
     assert ssm == {
-        discovery.BUCKET_PARAMETER: {"Ref": "DataBucket"},
-        discovery.ROLE_PARAMETER: {"Fn::GetAtt": ["PersonalizeRole", "Arn"]},
+        str({"Fn::Sub": bucket_parameter}): {"Ref": "DataBucket"},
+        str({"Fn::Sub": role_parameter}): {"Fn::GetAtt": ["PersonalizeRole", "Arn"]},
     }
 
 

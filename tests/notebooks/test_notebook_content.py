@@ -200,3 +200,15 @@ def test_metrics_match_the_worked_examples():
     assert metrics.reciprocal_rank(r) == 0.5
     assert metrics.precision_at_k(r, 5) == 0.4
     assert round(metrics.ndcg_at_k(r, n_relevant=2, k=5), 4) == 0.6241
+
+
+def test_user_personalization_beats_popularity_as_02_says():
+    """02's prose says user-personalization clears the popularity bar on ndcg@10 and mrr@25."""
+    shown = cell_output(NOTEBOOKS[2], "internal_table = evaluate.metrics_table")
+    lines = shown.split("\n\n")[0].split("\n")  # pandas wraps wide tables into blocks
+    header = lines[0].split()
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:] if line.strip()}
+    for metric in ("ndcg@10", "mrr@25"):
+        column = header.index(metric)
+        up, popularity = rows["user-personalization"][column], rows["popularity"][column]
+        assert float(up) > float(popularity), metric

@@ -114,3 +114,21 @@ def repeat_frames(
             rows.append((f"u{u}", item, t + 1, "watch"))
             t += 100
     return pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"])
+
+
+def growing_frames(seed: int = 0, risers: int = 6, hours: int = 8) -> pd.DataFrame:
+    """40 items with steady traffic over 10 days, and ``risers`` items whose hourly events
+    grow linearly over the last ``hours`` hours: riser k has (k + 1)·(hours − h) events in hour
+    h before the end (h = 0 the last), so every window brings each riser more than the last."""
+    rng = np.random.default_rng(seed)
+    end = T0 + 10 * DAY
+    rows = [
+        (f"u{n % 400}", f"steady{int(rng.integers(40))}", int(rng.integers(T0, end)))
+        for n in range(6000)
+    ]
+    for k in range(risers):
+        for hour in range(hours):
+            for n in range((k + 1) * (hours - hour)):
+                when = end - hour * 3600 - int(rng.integers(1, 3600))
+                rows.append((f"r{k}_{hour}_{n}", f"riser{k}", when))
+    return pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP"])

@@ -12,7 +12,7 @@ from personalize_local.errors import InvalidInputException
 from personalize_local.evaluation import solution_metrics
 from personalize_local.models import InteractionData, train
 from tests.recipes.conformance import RecipeConformance
-from tests.recipes.synthetic import clustered, trending_frames
+from tests.recipes.synthetic import clustered, growing_frames, trending_frames
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +85,30 @@ class TestTrendingNow(RecipeConformance):
                 self.recipe, data, {}, {"trend_discovery_frequency": window}, seed=0
             )["trend_prediction_accuracy"]
             assert 0.5 < got <= 1.0
+
+    def test_trend_accuracy_is_positive_on_data_that_trends_and_zero_without_a_trend(self):
+        # Six items gain events every hour for the last eight hours among forty steady ones.
+        frames = growing_frames()
+        trending = InteractionData.from_frames(frames)
+        accuracy = {
+            window: solution_metrics(
+                self.recipe, trending, {}, {"trend_discovery_frequency": window}, seed=0
+            )["trend_prediction_accuracy"]
+            for window in ("1 hour", "3 hours")
+        }
+        assert all(value > 0.25 for value in accuracy.values()), accuracy
+        # The same events at shuffled times: nothing trends, nothing is predicted.
+        shuffled = frames.assign(
+            TIMESTAMP=np.random.default_rng(1).permutation(frames["TIMESTAMP"].to_numpy())
+        )
+        flat = solution_metrics(
+            self.recipe,
+            InteractionData.from_frames(shuffled),
+            {},
+            {"trend_discovery_frequency": "1 hour"},
+            seed=0,
+        )["trend_prediction_accuracy"]
+        assert flat < accuracy["1 hour"]
 
     def test_frequency_must_be_a_documented_value(self, data):
         with pytest.raises(InvalidInputException, match="trend_discovery_frequency"):

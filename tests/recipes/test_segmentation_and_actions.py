@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from personalize_local.errors import InvalidInputException
+from personalize_local.evaluation import solution_metrics
 from personalize_local.models import InteractionData, train
 from tests.recipes.conformance import SEGMENT_KEYS, RecipeConformance
 from tests.recipes.synthetic import DAY, clustered, clustered_frames, item_id
@@ -50,6 +51,33 @@ class TestItemAttributeAffinity(RecipeConformance):
     def test_bad_expression_is_rejected(self, model):
         with pytest.raises(InvalidInputException):
             model.items_matching("GENRES IN ('x')")
+
+    def test_users_rank_by_their_taste_for_the_attribute(self):
+        # Everyone watches comedies and dramas; user k's share of comedies grows with k.
+        rows, t = [], 1_600_000_000
+        for k in range(40):
+            comedies = 2 + k // 4
+            for n in range(12):
+                genre = "comedy" if n < comedies else "drama"
+                rows.append((f"u{k}", f"{genre}{(n * 7 + k) % 20}", t + 3600 * (k * 20 + n)))
+        inter = pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP"])
+        items = pd.DataFrame(
+            [(f"{g}{i}", g.title()) for g in ("comedy", "drama") for i in range(20)],
+            columns=["ITEM_ID", "GENRES"],
+        )
+        data = InteractionData.from_frames(inter, items)
+        model = train(self.recipe, data, {}, {}, seed=0)
+        top = model.top_users(expression='ITEMS.GENRES = "Comedy"', n=8)
+        assert {int(u[1:]) for u in top} <= set(range(28, 40)), top
+        # Users who already watched comedies are its audience, not left out.
+        assert np.isfinite(model.score_users_for_attributes('ITEMS.GENRES = "Comedy"')).all()
+
+    def test_segment_metrics_query_attributes_not_items(self, data):
+        by_item = solution_metrics("aws-item-affinity", data, {}, {}, seed=0)
+        by_attribute = solution_metrics(self.recipe, data, {}, {}, seed=0)
+        assert by_attribute != by_item
+        # A genre's top 1% of users all come from the cluster that watches it.
+        assert by_attribute["hits_at_1_percent"] == 1.0
 
 
 class TestNextBestAction(RecipeConformance):

@@ -62,6 +62,26 @@ class TestUserPersonalizationV2(RecipeConformance):
     hyperparameters: ClassVar = {"apply_recency_bias": "false"}
 
 
+def test_v2_is_a_model_of_its_own(data):
+    """v2 (transformer-based on the service) weighs recent events and the sequence more: the
+    same data gives it other scores and other metrics than v1, and v1 stays HRNN's model."""
+    from personalize_local.evaluation import solution_metrics
+
+    v1 = train("aws-user-personalization", data, {}, {}, seed=0)
+    v2 = train("aws-user-personalization-v2", data, {}, {}, seed=0)
+    hrnn = train("aws-hrnn", data, {}, {}, seed=0)
+    assert v2.settings.half_life < v1.settings.half_life
+    assert v2.settings.gamma > v1.settings.gamma and v2.settings.beta > v1.settings.beta
+    history = [item_id(0, 0), item_id(1, 1), item_id(2, 2), item_id(3, 3)]
+    s1, s2 = v1.score_user(history), v2.score_user(history)
+    assert not np.array_equal(s1, s2)
+    np.testing.assert_array_equal(s1, hrnn.score_user(history))
+    long = clustered(items_per_cluster=30, events_per_user=20)
+    m1 = solution_metrics("aws-user-personalization", long, {}, {}, 0)
+    m2 = solution_metrics("aws-user-personalization-v2", long, {}, {}, 0)
+    assert m1 != m2
+
+
 class TestHrnn(RecipeConformance):
     recipe = "aws-hrnn"
 

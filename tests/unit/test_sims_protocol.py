@@ -125,11 +125,12 @@ def long_histories() -> InteractionData:
     return clustered(items_per_cluster=40, events_per_user=30)
 
 
-def test_related_items_default_to_the_newest_ten_percent(long_histories):
+def test_current_recipes_default_to_the_newest_ten_percent(long_histories):
     sims = prepare("aws-sims", long_histories, {}, {})
     up = prepare("aws-user-personalization", long_histories, {}, {})
-    assert default_holdout(sims) == FRACTION
-    assert default_holdout(up) == LAST
+    hrnn = prepare("aws-hrnn", long_histories, {}, {})
+    assert default_holdout(sims) == default_holdout(up) == FRACTION
+    assert default_holdout(hrnn) == LAST  # the legacy recipes' real runs used the last item
     split = user_split(sims, 0)
     assert all(len(t) == 3 for t in split.truths)  # the newest 3 of 30 first interactions
     assert all(not np.isin(t, i).any() for i, t in zip(split.inputs, split.truths, strict=True))

@@ -50,10 +50,29 @@ def test_objective_adds_average_rewards():
     assert 0 < off["average_rewards_at_k"] < high["average_rewards_at_k"] <= 1
 
 
-def test_ranking_scores_a_small_candidate_set(data):
+def test_ranking_reorders_the_popular_candidates(data):
+    """Personalized-Ranking ranks one fixed list, the most popular training items, for every
+    test user (never the user's own truth): its lists hold popularity's 25 items, reordered."""
     ranking = solution_metrics("aws-personalized-ranking", data, {}, {}, seed=0)
+    pop = solution_metrics("aws-popularity-count", data, {}, {}, seed=0)
     up = solution_metrics("aws-user-personalization", data, {}, {}, seed=0)
-    assert ranking["mean_reciprocal_rank_at_25"] >= up["mean_reciprocal_rank_at_25"]
+    assert ranking["coverage"] == pop["coverage"]
+    assert ranking["precision_at_25"] == pop["precision_at_25"]  # same items, other order
+    assert ranking["mean_reciprocal_rank_at_25"] < up["mean_reciprocal_rank_at_25"]
+
+
+def test_simultaneous_event_types_are_one_step():
+    """A click and a watch of one item at one timestamp are one step of the sequence: the held
+    out truth is never the copy of the input's last event."""
+    inter, items = clustered_frames()
+    watch = inter.assign(EVENT_TYPE="watch")
+    doubled = InteractionData.from_frames(
+        pd.concat([inter.assign(EVENT_TYPE="click"), watch], ignore_index=True), items
+    )
+    single = InteractionData.from_frames(inter.assign(EVENT_TYPE="click"), items)
+    a = solution_metrics("aws-user-personalization", doubled, {}, {}, 0)
+    b = solution_metrics("aws-user-personalization", single, {}, {}, 0)
+    assert a == b
 
 
 def test_coverage_counts_metadata_only_items():
