@@ -53,26 +53,24 @@ def job_locations(
 ) -> set[str]:
     """Every ``s3://`` path the jobs of these datasets and solutions read or wrote.
 
-    Import jobs (``dataSource.dataLocation``) and export jobs (``jobOutput``) per dataset; batch
-    inference and batch segment jobs (``jobInput`` and ``jobOutput``) per solution version. Call
-    it before the datasets and solutions are deleted: their jobs are listed through them.
+    Import jobs (``dataSource.dataLocation``) per dataset and batch inference jobs
+    (``jobInput`` and ``jobOutput``) per solution version: the kinds of job the notebooks run, so
+    the notebook role needs no other ``List*`` permission. Call it before the datasets and
+    solutions are deleted: their jobs are listed through them.
     """
     paths: set[str] = set()
     for dataset_arn in dataset_arns:
         for job in _jobs(personalize, "dataset_import_job", datasetArn=dataset_arn):
             paths.add(job.get("dataSource", {}).get("dataLocation", ""))
-        for job in _jobs(personalize, "dataset_export_job", datasetArn=dataset_arn):
-            paths.add(_destination(job))
     for solution_arn in solution_arns:
         versions = list_all(
             personalize, "list_solution_versions", "solutionVersions", solutionArn=solution_arn
         )
         for version in versions:
-            for kind in ("batch_inference_job", "batch_segment_job"):
-                arn = version["solutionVersionArn"]
-                for job in _jobs(personalize, kind, solutionVersionArn=arn):
-                    paths.add(job.get("jobInput", {}).get("s3DataSource", {}).get("path", ""))
-                    paths.add(_destination(job))
+            arn = version["solutionVersionArn"]
+            for job in _jobs(personalize, "batch_inference_job", solutionVersionArn=arn):
+                paths.add(job.get("jobInput", {}).get("s3DataSource", {}).get("path", ""))
+                paths.add(_destination(job))
     return {path for path in paths if path.startswith("s3://")}
 
 

@@ -121,6 +121,7 @@ candidates = evaluate.ranking_candidates(
     truth, train_df.ITEM_ID.unique(), 100, seed=42, exclude_seen=seen
 )
 QUERIES = {
+    "user-personalization-v2": {},
     "user-personalization": {},
     "sims": {"item_query": evaluate.last_items(train_df)},
     "ranking": {"candidates": candidates},

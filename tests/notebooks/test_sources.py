@@ -148,10 +148,6 @@ PLOTTING = [
 
 
 @pytest.mark.parametrize(("name", "lang"), PLOTTING)
-@pytest.mark.xfail(
-    reason="the display helpers return a Figure until they show it themselves (display.py)",
-    strict=False,
-)
 def test_every_plotting_cell_holds_a_png(name, lang):
     plotting = [c for c in code_cells(committed(name, lang)) if PLOTTERS.search(c.source)]
     for cell in plotting:

@@ -48,9 +48,6 @@ class FakePersonalize:
     #: (list operation, its scope parameter and value) -> the job descriptions listed there.
     JOBS: ClassVar[dict[tuple[str, str], list[dict[str, Any]]]] = {
         ("dataset_import_job", "ds"): [{"dataSource": {"dataLocation": "s3://b/data/i.csv"}}],
-        ("dataset_export_job", "ds"): [
-            {"jobOutput": {"s3DataDestination": {"path": "s3://b/export/"}}}
-        ],
         ("batch_inference_job", "sv"): [
             {
                 "jobInput": {"s3DataSource": {"path": "s3://b/batch/in.json"}},
@@ -97,7 +94,6 @@ def test_job_locations_collects_every_path_the_jobs_used():
     found = cleanup.job_locations(FakePersonalize(), ["ds"], ["solution"])
     assert found == {
         "s3://b/data/i.csv",
-        "s3://b/export/",
         "s3://b/batch/in.json",
         "s3://b/batch/out/",
     }

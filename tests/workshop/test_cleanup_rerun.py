@@ -27,11 +27,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import run_workshop  # noqa: E402
-from build_notebooks import NOTEBOOKS  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-BY_NUMBER = {name[:2]: ROOT / name for name in NOTEBOOKS}
+BY_NUMBER = {name[:2]: ROOT / name for name in run_workshop.NOTEBOOKS}
 #: What 06 deletes after 00 and 01 only, and after the whole workshop.
 AFTER_DATA = {
     "campaigns": 0,
@@ -47,10 +46,10 @@ AFTER_DATA = {
 }
 AFTER_ALL = {
     **AFTER_DATA,
-    "campaigns": 4,
+    "campaigns": 5,
     "event trackers": 1,
     "filters": 4,
-    "solutions": 4,
+    "solutions": 6,  # five recipes and the HPO solution
     # The bucket is versioned, and a re-run uploads again: interactions.csv, items.csv and the
     # batch input twice each, the batch output once (the re-run reuses the batch job).
     "S3 object versions": 7,
@@ -171,7 +170,7 @@ def test_rerunning_01_to_04_reuses_and_cleanup_runs_twice(workshop: Workshop) ->
     workshop.run("00")
     workshop.run("01")
     again = workshop.run("01")
-    assert "Reusing the dataset group 'personalize-workshop'" in all_text(again)
+    assert "이전 실행의 데이터 세트 그룹 'personalize-workshop-" in all_text(again)
     assert len(personalize.list_dataset_groups()["datasetGroups"]) == 1
     assert len(personalize.list_schemas()["schemas"]) == 2
     assert len(personalize.list_datasets()["datasets"]) == 2
@@ -179,23 +178,23 @@ def test_rerunning_01_to_04_reuses_and_cleanup_runs_twice(workshop: Workshop) ->
 
     workshop.run("02")
     again = workshop.run("02")
-    assert all_text(again).count("Reusing solution version") == 4
+    assert all_text(again).count("이전 실행의 솔루션 버전") == 6  # five and the HPO version
     solutions = personalize.list_solutions()["solutions"]
-    assert len(solutions) == 4
+    assert len(solutions) == 6
     for solution in solutions:
         versions = personalize.list_solution_versions(solutionArn=solution["solutionArn"])
         assert len(versions["solutionVersions"]) == 1, "a re-run must not train again"
 
     workshop.run("03")
     again = workshop.run("03")
-    assert "Reusing the campaign" in all_text(again)
-    assert len(personalize.list_campaigns()["campaigns"]) == 4
+    assert "이전 실행의 캠페인" in all_text(again)
+    assert len(personalize.list_campaigns()["campaigns"]) == 5
     assert len(personalize.list_filters()["Filters"]) == 4
     assert len(personalize.list_batch_inference_jobs()["batchInferenceJobs"]) == 1
 
     workshop.run("04")
     again = workshop.run("04")
-    assert "Reusing the event tracker" in all_text(again)
+    assert "이전 실행의 이벤트 트래커" in all_text(again)
     assert len(personalize.list_event_trackers()["eventTrackers"]) == 1
 
     workshop.run("05")
