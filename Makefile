@@ -45,6 +45,7 @@ NOTEBOOKS := 00_Setup.ipynb \
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest tests examples
 	$(MAKE) nbval
 
@@ -81,6 +82,7 @@ lab: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 serve: install
 	$(BIN)/personalize-local serve

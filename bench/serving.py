@@ -5,7 +5,7 @@ One run prints a table:
 - GetRecommendations (a User-Personalization campaign trained on ml-latest-small) with 1, 4 and
   8 concurrent connections: requests/s, p50 and p99 latency, measured by wrk with a pre-signed
   request (signatures are not checked on loopback by default, so one signed request can be
-  replayed). Replaying one request measures the answer cache (`runtime.answers`), so the same
+  replayed). Replaying one request measures the answer cache (`serving.answers`), so the same
   rows are measured again on a second server started with the cache off
   (``PERSONALIZE_LOCAL_ANSWER_CACHE=0``): one user replayed, and every user in turn;
 - the same load on a trivial call of the same endpoint (DescribeDatasetGroup): the floor of the

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -21,15 +22,39 @@ from .store.state import Emulator
 
 SIGNING_NAME = "personalize"
 TARGET_PREFIX = "AmazonPersonalize."
+#: Read by moto each time it builds an IAM backend (moto/settings.py).
+MANAGED_POLICIES = "MOTO_IAM_LOAD_MANAGED_POLICIES"
 
 
 def moto_app() -> Any:
     """moto's server application, with AWS managed IAM policies attachable."""
     # Read by moto when its IAM backend is first built; must be set before any request.
-    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    os.environ.setdefault(MANAGED_POLICIES, "true")
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     return DomainDispatcherApplication(create_backend_app)
+
+
+@contextmanager
+def moto_iam_managed_policies(load: bool) -> Iterator[None]:
+    """moto builds IAM backends with (or without) AWS managed policies while this is held.
+
+    moto builds every backend under its ``backend_lock`` (moto/core/base_backend.py), so holding
+    it makes the choice apply to this thread's builds only: no other request builds one with
+    the setting meanwhile.
+    """
+    from moto.core.base_backend import backend_lock
+
+    with backend_lock:
+        before = os.environ.get(MANAGED_POLICIES)
+        os.environ[MANAGED_POLICIES] = "true" if load else "false"
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ[MANAGED_POLICIES]
+            else:
+                os.environ[MANAGED_POLICIES] = before
 
 
 def is_personalize(environ: dict[str, Any]) -> bool:
@@ -101,7 +126,12 @@ class Gateway:
 
     def call_moto(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         self._moto_api_hooks(environ)
-        return moto_answers.as_aws(environ, start_response, self.moto)
+        # moto's reset builds every backend in use again, then discards them all
+        # (BackendDict.reset): with AWS managed policies that is ~1 s per IAM partition, six of
+        # them, thrown away. The next IAM request builds IAM as configured.
+        resetting = environ.get("PATH_INFO", "").rstrip("/") == "/moto-api/reset"
+        with moto_iam_managed_policies(False) if resetting else nullcontext():
+            return moto_answers.as_aws(environ, start_response, self.moto)
 
     def _moto_api_hooks(self, environ: dict[str, Any]) -> None:
         """Keep Personalize state in step with moto's reset and seed endpoints."""

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from botocore.exceptions import ClientError
 
-from ..jobs import JobFailure
+from ..store.jobs import JobFailure
 from . import policy
 
 PRINCIPAL = "personalize.amazonaws.com"

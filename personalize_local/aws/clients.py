@@ -13,8 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 import boto3
 from botocore.config import Config
 
-from ..jobs import JobFailure
 from ..persistence import INTERNAL_HEADER
+from ..store.jobs import JobFailure
 
 _CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 2}, connect_timeout=5, read_timeout=60

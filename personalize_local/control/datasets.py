@@ -6,7 +6,7 @@ from ..context import Context
 from ..data import schemas as avro
 from ..errors import InvalidInputException, ResourceInUseException
 from ..ids import arn_name
-from ..store.state import Resource, Update
+from ..store.state import Update
 from . import dataset_groups
 from .common import IN_FLIGHT, register, require_status, summaries
 
@@ -107,8 +107,3 @@ def delete_dataset(ctx: Context, dataset_arn: str) -> None:
             f"Cannot delete {dataset_arn} while {busy[0].arn} is {busy[0].status(ctx.now)}."
         )
     ctx.delete(dataset.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
-
-
-def datasets_of(ctx: Context, dataset_group_arn: str) -> dict[str, Resource]:
-    """The live datasets of a group by canonical type."""
-    return {d.data["type"]: d for d in ctx.state.of_kind(KIND, parent=dataset_group_arn)}

@@ -10,11 +10,11 @@ from ..aws import access
 from ..aws.access import S3Location
 from ..aws.clients import AwsClients
 from ..context import Context
-from ..jobs import JobFailure
+from ..serving.datasets import contents, datasets_of
+from ..store.jobs import JobFailure
 from ..store.lifecycle import Lifecycle
-from . import dataset_groups, datasets
+from . import dataset_groups
 from .common import data_location, register, summaries
-from .import_jobs import contents
 
 KIND = "data-deletion-job"
 
@@ -43,7 +43,7 @@ def create_data_deletion_job(
     job = register(ctx, KIND, arn, attrs, timeline, dataset_group_arn, tags)
     clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
-    group_datasets = list(datasets.datasets_of(ctx, dataset_group_arn).values())
+    group_datasets = list(datasets_of(ctx, dataset_group_arn).values())
 
     def work():
         users = _users(clients, location, role_arn, context)

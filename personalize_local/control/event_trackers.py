@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from ..context import Context
 from ..errors import ResourceAlreadyExistsException
+from ..serving.trackers import KIND
 from . import dataset_groups
 from .common import register, require_status, summaries
-
-KIND = "event-tracker"
 
 
 def create_event_tracker(
@@ -61,8 +60,3 @@ def delete_event_tracker(ctx: Context, event_tracker_arn: str) -> None:
     require_status(tracker, ("ACTIVE", "CREATE FAILED"), "event tracker", ctx.now)
     # The events it recorded stay in the Interactions dataset.
     ctx.delete(tracker.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
-
-
-def tracker_by_tracking_id(ctx: Context, tracking_id: str):
-    """The tracker whose trackingId this is, or None."""
-    return next((t for t in ctx.state.of_kind(KIND) if t.attrs["trackingId"] == tracking_id), None)

@@ -6,9 +6,9 @@ from ..aws import access
 from ..aws.access import S3Location
 from ..aws.clients import AwsClients
 from ..context import Context
-from ..jobs import JobFailure
+from ..serving.datasets import contents
+from ..store.jobs import JobFailure
 from .common import register, require_status, summaries
-from .import_jobs import contents
 
 KIND = "dataset-export-job"
 

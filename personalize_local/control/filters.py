@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..context import Context
 from ..errors import LimitExceededException
 from ..filters import grammar
-from . import dataset_groups, datasets
+from ..serving.datasets import datasets_of
+from . import dataset_groups
 from .common import check_quota, live, register, require_status, summaries
 
 KIND = "filter"
@@ -26,7 +27,7 @@ def create_filter(
     parsed = grammar.parse(filter_expression)
     schemas = {
         kind: ctx.state.get("schema", d.attrs["schemaArn"]).data["parsed"]
-        for kind, d in datasets.datasets_of(ctx, dataset_group_arn).items()
+        for kind, d in datasets_of(ctx, dataset_group_arn).items()
     }
     grammar.validate(parsed, schemas)
     group_filters = live(ctx.state.of_kind(KIND, parent=dataset_group_arn), ctx.now)

@@ -10,10 +10,9 @@ from ..aws.clients import AwsClients
 from ..context import Context
 from ..data import csv_import
 from ..data import schemas as avro
-from ..data.contents import Contents
 from ..errors import InvalidInputException, LimitExceededException
-from ..jobs import JobFailure
-from ..store.state import Resource
+from ..serving.datasets import contents
+from ..store.jobs import JobFailure
 from .common import IN_FLIGHT, data_location, register, require_status, summaries
 
 KIND = "dataset-import-job"
@@ -22,13 +21,6 @@ MAX_IN_FLIGHT = 5
 #: Records each Interactions import job must bring, FULL or INCREMENTAL (the quotas page lists
 #: this minimum for item interactions only).
 MIN_RECORDS = 1000
-
-
-def contents(dataset: Resource) -> Contents:
-    """The dataset's rows (made empty on first use)."""
-    if "contents" not in dataset.data:
-        dataset.data["contents"] = Contents(dataset.data["type"])
-    return dataset.data["contents"]
 
 
 def in_flight(ctx: Context, kind: str) -> int:

@@ -46,12 +46,12 @@ from ..aws.access import S3Location
 from ..aws.clients import AwsClients
 from ..context import Context
 from ..errors import InvalidInputException, ResourceAlreadyExistsException
-from ..jobs import JobFailure
+from ..serving.datasets import contents, datasets_of
+from ..store.jobs import JobFailure
 from ..store.pagination import paginate
 from ..store.state import Resource
-from . import dataset_groups, datasets, import_jobs
+from . import dataset_groups, import_jobs
 from .common import register, require_status, summaries
-from .import_jobs import contents
 
 KIND = "metric-attribution"
 MAX_METRICS = 10
@@ -108,7 +108,7 @@ def parse_expression(text: str) -> Expression:
 
 
 def _schema(ctx: Context, group_arn: str, kind: str):
-    dataset = datasets.datasets_of(ctx, group_arn).get(kind)
+    dataset = datasets_of(ctx, group_arn).get(kind)
     if dataset is None:
         return None
     return ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]
@@ -234,7 +234,7 @@ def _csv(rows: list[tuple]) -> bytes:
 
 
 def _items(ctx: Context, group_arn: str) -> pd.DataFrame | None:
-    dataset = datasets.datasets_of(ctx, group_arn).get("Items")
+    dataset = datasets_of(ctx, group_arn).get("Items")
     frame = contents(dataset).frame("ALL") if dataset is not None else None
     if frame is None or len(frame) == 0:
         return None
@@ -263,7 +263,7 @@ def _pending_batches(
 
     Marks them reported (under the lock), so each is published once.
     """
-    dataset = datasets.datasets_of(ctx, attribution.parent).get("Interactions")
+    dataset = datasets_of(ctx, attribution.parent).get("Interactions")
     if dataset is None:
         return []
     stored = contents(dataset)
@@ -369,7 +369,7 @@ def create_metric_attribution(
     attribution = register(ctx, KIND, arn, attrs, ctx.pending(), dataset_group_arn)
     attribution.data["metrics"] = [dict(m) for m in metrics]
     # Only what is recorded from now on is reported.
-    dataset = datasets.datasets_of(ctx, dataset_group_arn).get("Interactions")
+    dataset = datasets_of(ctx, dataset_group_arn).get("Interactions")
     if dataset is not None:
         stored = contents(dataset)
         attribution.data["events_cursor"] = (id(stored), len(stored.streamed))

@@ -11,7 +11,6 @@ are not documented.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,58 +20,23 @@ from ..errors import (
     InvalidInputException,
     LimitExceededException,
     ResourceInUseException,
-    ResourceNotFoundException,
 )
-from ..jobs import JobFailure
 from ..recipes.catalogue import RecipeInfo
+from ..serving.recommenders import EXPLORATION_DEFAULTS, KIND, USE_CASES, serving
+from ..store.jobs import JobFailure
 from ..store.state import Resource, Update
 from . import dataset_groups, training
 from .common import IN_FLIGHT, register, require_status, summaries
 from .recipes import recipe_for
 
-KIND = "recommender"
 #: Recommenders per dataset group (personalize-api.md §5.5).
 MAX_RECOMMENDERS = 5
-#: The service's defaults for use cases that explore (§6.3, as for User-Personalization).
-EXPLORATION_DEFAULTS = {"explorationWeight": "0.3", "explorationItemAgeCutOff": "30"}
 EXPLORATION_KEYS = frozenset(EXPLORATION_DEFAULTS)
-#: "When filtering, Amazon Personalize considers at most 100 item interactions per user per
-#: event type" (live use-case pages): the automatic filter reads no further back.
-FILTER_DEPTH = 100
 DATASET_TYPES = ("Interactions", "Items", "Users")
 #: Columns training cannot do without, so trainingDataConfig may not drop them. [Inf]
 KEY_COLUMNS = frozenset({"USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"})
 #: Statuses in which DescribeRecommender has no modelMetrics (§2.1).
 NO_METRICS = ("CREATE PENDING", "CREATE IN_PROGRESS", "DELETE PENDING", "DELETE IN_PROGRESS")
-
-
-@dataclass(frozen=True)
-class UseCase:
-    """GetRecommendations inputs and automatic behaviour of one use case (§6.3, live guide).
-
-    ``consumed`` is the event type whose items are removed from the user's recommendations
-    ("automatically filters videos the user watched based on the userId … and Watch events").
-    """
-
-    user_required: bool
-    item_required: bool
-    consumed: str | None = None
-    datasets: tuple[str, ...] = ("Interactions",)
-
-
-USE_CASES: dict[str, UseCase] = {
-    "aws-vod-because-you-watched-x": UseCase(True, True, "Watch"),
-    "aws-vod-more-like-x": UseCase(True, True, "Watch", ("Interactions", "Items")),
-    "aws-vod-most-popular": UseCase(True, False),
-    # userId only for CurrentUser or interaction filters.
-    "aws-vod-trending-now": UseCase(False, False),
-    "aws-vod-top-picks": UseCase(True, False, "Watch", ("Interactions", "Items")),
-    "aws-ecomm-popular-items-by-views": UseCase(True, False),
-    "aws-ecomm-popular-items-by-purchases": UseCase(True, False),
-    "aws-ecomm-frequently-bought-together": UseCase(False, True),
-    "aws-ecomm-customers-who-viewed-x-also-viewed": UseCase(True, True, "Purchase"),
-    "aws-ecomm-recommended-for-you": UseCase(True, False, "Purchase"),
-}
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -220,7 +184,7 @@ def _required_data(recipe: RecipeInfo, frames: dict[str, Any]):
 
 
 def _holder(recommender: Resource, model: Any) -> Resource:
-    """What `runtime.deployment` serves: a model with the recommender's group and recipe."""
+    """What `serving.deployment` serves: a model with the recommender's group and recipe."""
     attrs = {
         "datasetGroupArn": recommender.attrs["datasetGroupArn"],
         "recipeArn": recommender.attrs["recipeArn"],
@@ -366,64 +330,3 @@ def delete_recommender(ctx: Context, recommender_arn: str) -> None:
     recommender = ctx.state.get(KIND, recommender_arn)
     require_status(recommender, ("ACTIVE", "INACTIVE", "CREATE FAILED"), "recommender", ctx.now)
     ctx.delete(recommender.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
-
-
-# --- serving (runtime) ----------------------------------------------------------------------
-
-
-def active_recommender(ctx: Context, recommender_arn: str) -> Resource:
-    """A recommender that answers requests: ACTIVE only (runtime: 404 otherwise)."""
-    recommender = ctx.state.find(KIND, recommender_arn)
-    if recommender is None or recommender.status(ctx.now) != "ACTIVE":
-        raise ResourceNotFoundException(f"The given recommender does not exist: {recommender_arn}")
-    return recommender
-
-
-def serving(ctx: Context, recommender: Resource) -> tuple[Resource, dict[str, Any]]:
-    """The model holder and config answering now (the previous ones while an update runs)."""
-    update = recommender.attrs.get("latestRecommenderUpdate")
-    if update is not None and update.lifecycle.status(ctx.now) != "ACTIVE":
-        previous = recommender.data["previous"]
-        return previous["serving"], previous["config"]
-    recipe = recipe_for(recommender.attrs["recipeArn"])
-    return recommender.data["serving"], _explored(recipe, recommender.attrs["recommenderConfig"])
-
-
-def _explored(recipe: RecipeInfo, config: dict[str, Any]) -> dict[str, Any]:
-    """The config a request sees: exploring use cases explore by default (§6.3). Describe
-    shows only what was given (the guide's Top-picks example shows ``recommenderConfig: {}``).
-    """
-    if recipe.recipe_type != "USER_PERSONALIZATION":
-        return config
-    exploration = {**EXPLORATION_DEFAULTS, **(config.get("itemExplorationConfig") or {})}
-    return {**config, "itemExplorationConfig": exploration}
-
-
-def check_request(recipe: RecipeInfo, user_id: str | None, item_id: str | None) -> None:
-    """GetRecommendations inputs the use case requires; inputs it does not use are ignored."""
-    use_case = USE_CASES[recipe.name]
-    if use_case.user_required and not user_id:
-        raise InvalidInputException(f"userId is required for the {recipe.name} use case.")
-    if use_case.item_required and not item_id:
-        raise InvalidInputException(f"itemId is required for the {recipe.name} use case.")
-
-
-def without_consumed(
-    recipe: RecipeInfo, model: Any, history, mask: np.ndarray | None
-) -> np.ndarray | None:
-    """``mask`` minus the items the user already watched or purchased, if the use case says so.
-
-    Only the user's newest `FILTER_DEPTH` interactions of that event type count. The user's own
-    filter (``mask``) applies on top, as the guide says it applies after this one.
-    """
-    wanted = USE_CASES[recipe.name].consumed
-    if wanted is None:
-        return mask
-    consumed = [item for item, kind in history.newest_first() if kind.lower() == wanted.lower()]
-    index = model.item_index(consumed[:FILTER_DEPTH])
-    index = index[index >= 0]
-    if len(index) == 0:
-        return mask
-    allowed = np.ones(len(model.item_ids), bool) if mask is None else np.array(mask, bool)
-    allowed[index] = False
-    return allowed

@@ -6,8 +6,8 @@ from typing import Any
 
 from ..context import Context
 from ..errors import InvalidInputException, LimitExceededException, ResourceInUseException
-from ..jobs import JobFailure
 from ..recipes import catalogue
+from ..store.jobs import JobFailure
 from ..store.state import Resource
 from . import training
 from .common import IN_FLIGHT, register, require_status, summaries

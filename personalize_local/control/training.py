@@ -15,9 +15,8 @@ from typing import Any
 
 from ..context import Context
 from ..errors import PersonalizeError
-from ..jobs import JobFailure
-from . import datasets
-from .import_jobs import contents
+from ..serving.datasets import contents, datasets_of
+from ..store.jobs import JobFailure
 
 MIN_INTERACTIONS = 1000
 MIN_USERS = 25
@@ -30,7 +29,7 @@ def training_input(ctx: Context, group_arn: str) -> dict[str, Any]:
     """A snapshot of the group's data, as the service trains on what exists at the start."""
     frames: dict[str, Any] = {}
     text_columns: list[str] = []
-    for kind, dataset in datasets.datasets_of(ctx, group_arn).items():
+    for kind, dataset in datasets_of(ctx, group_arn).items():
         frames[kind] = contents(dataset).frame("ALL")
         if kind == "Items":
             schema = ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]

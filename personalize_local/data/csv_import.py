@@ -32,7 +32,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from ..jobs import JobFailure
+from ..store.jobs import JobFailure
 from .schemas import DatasetSchema, Field
 
 #: USER_ID / ITEM_ID / ACTION_ID values.

@@ -10,10 +10,10 @@ import sys
 from typing import Any
 
 from ..context import Context
-from ..control import datasets, event_trackers
-from ..control.import_jobs import contents
 from ..errors import InvalidInputException, ResourceInUseException, ResourceNotFoundException
-from ..runtime.deployment import histories
+from ..serving.datasets import contents, datasets_of
+from ..serving.deployment import histories
+from ..serving.trackers import tracker_by_tracking_id
 from ..store.state import Resource
 from .records import properties, to_row
 
@@ -49,11 +49,11 @@ def put_events(
     event_list: list[dict[str, Any]],
     user_id: str | None = None,
 ) -> None:
-    tracker = event_trackers.tracker_by_tracking_id(ctx, tracking_id)
+    tracker = tracker_by_tracking_id(ctx, tracking_id)
     if tracker is None or tracker.status(ctx.now) != "ACTIVE":
         raise _not_found(f"The given tracking ID does not exist or is not ACTIVE: {tracking_id}")
     group_arn = tracker.parent
-    dataset = datasets.datasets_of(ctx, group_arn).get("Interactions")
+    dataset = datasets_of(ctx, group_arn).get("Interactions")
     if dataset is None:
         raise InvalidInputException(
             f"The dataset group {group_arn} has no Interactions dataset to record events into."
@@ -144,10 +144,10 @@ def put_actions(ctx: Context, dataset_arn: str, actions: list[dict[str, Any]]) -
 def put_action_interactions(
     ctx: Context, tracking_id: str, action_interactions: list[dict[str, Any]]
 ) -> None:
-    tracker = event_trackers.tracker_by_tracking_id(ctx, tracking_id)
+    tracker = tracker_by_tracking_id(ctx, tracking_id)
     if tracker is None or tracker.status(ctx.now) != "ACTIVE":
         raise _not_found(f"The given tracking ID does not exist or is not ACTIVE: {tracking_id}")
-    dataset = datasets.datasets_of(ctx, tracker.parent).get("Action_Interactions")
+    dataset = datasets_of(ctx, tracker.parent).get("Action_Interactions")
     if dataset is None:
         raise InvalidInputException(
             f"The dataset group {tracker.parent} has no Action_Interactions dataset."

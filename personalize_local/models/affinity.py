@@ -127,12 +127,11 @@ class AffinityModel(UserPersonalizationModel):
     """The UP engine kept with its training histories, for batch segment jobs."""
 
     def score_users_for_items(self, item_ids: Sequence[str]) -> np.ndarray:
-        """Affinity of every training user for the items (by attribute for attribute queries)."""
-        if self.recipe != ATTRIBUTE_RECIPE:
-            return super().score_users_for_items(item_ids)
+        """Affinity of every training user (``user_ids``) for the items (by attribute for
+        attribute queries)."""
         idx = self.item_index(list(item_ids))
         idx = idx[idx >= 0]
-        if len(idx) == 0:
+        if self.recipe != ATTRIBUTE_RECIPE or len(idx) == 0:
             return user_affinity(self, idx)
         return attribute_affinity_columns(self, [idx.astype(np.int64)])[:, 0]
 

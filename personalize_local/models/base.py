@@ -10,14 +10,14 @@ for segmentation): larger is better, the scale is the model's own. ``-inf`` mark
 model will not recommend for this query (the query item of a related-items request, items the
 user has already seen when the training data never repeats an item). The serving layer applies
 filters, promotions, exploration and top-k itself; `to_probabilities` turns scores into the
-service's softmax scores. `recommend` is a convenience top-k used by the evaluation.
+service's softmax scores (`runtime.scoring` does all of that, for requests and batch jobs).
 
 Which methods a recipe answers
 ------------------------------
 ================================  ==========================================================
-USER_PERSONALIZATION, ranking     `score_user`, `recommend`, `rank`, `cold_item_scores`;
-(UP engine models)                ``score_user_explored`` / ``item_age_days`` for exploration
-RELATED_ITEMS (SIMS, Similar)     `score_related`, `recommend_related`
+USER_PERSONALIZATION, ranking     `score_user`, `cold_item_scores` (exploration relevance)
+(UP engine models)
+RELATED_ITEMS (SIMS, Similar)     `score_related`
 POPULAR_ITEMS                     `score_popular` (Popularity-Count), `score_trending`
                                   (Trending-Now, optionally with events since training)
 USER_SEGMENTATION                 `score_users_for_items` over ``user_ids``; affinity models
@@ -302,54 +302,3 @@ class TrainedModel:
     ) -> np.ndarray:
         """Metadata similarity of every item to the history (0 when there is no metadata)."""
         return np.zeros(len(self.item_ids))
-
-    # ------------------------------------------------------------------ conveniences
-    def recommend(
-        self,
-        history_items: Sequence[str],
-        history_times: Sequence[int] | None = None,
-        n: int = 25,
-        exclude: Sequence[str] | None = None,
-        history_types: Sequence[str] | None = None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-n (item_ids, scores) for a user history, skipping ``exclude`` ids."""
-        scores = self.score_user(history_items, history_times, history_types)
-        return self._top(scores, n, exclude)
-
-    def recommend_related(
-        self,
-        item_id: str,
-        n: int = 25,
-        exclude: Sequence[str] | None = None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-n (item_ids, scores) related to ``item_id``."""
-        return self._top(self.score_related(item_id), n, exclude)
-
-    def rank(
-        self,
-        history_items: Sequence[str],
-        input_list: Sequence[str],
-        history_times: Sequence[int] | None = None,
-    ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """PERSONALIZED_RANKING: order ``input_list`` by the user's scores.
-
-        Returns (ranked known ids, their scores, unknown ids in input order). Unknown items are
-        appended by the service without a score.
-        """
-        scores = self.score_user(history_items, history_times)
-        idx = self.item_index(list(input_list))
-        known = np.flatnonzero(idx >= 0)
-        s = scores[idx[known]]
-        # Seen items suppressed by the model still belong in a ranking of an explicit list.
-        finite_min = s[np.isfinite(s)].min(initial=0.0)
-        s = np.where(np.isfinite(s), s, finite_min - 1.0)
-        pos = np.lexsort((known, -s))
-        unknown = [str(input_list[i]) for i in np.flatnonzero(idx < 0)]
-        return (np.asarray([str(input_list[i]) for i in known[pos]], dtype=object), s[pos], unknown)
-
-    def _top(
-        self, scores: np.ndarray, n: int, exclude: Sequence[str] | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        ex = self.item_index(list(exclude)) if exclude else None
-        idx = top_k(scores, n, ex[ex >= 0] if ex is not None else None)
-        return self.item_ids[idx], scores[idx]

@@ -40,7 +40,6 @@ from personalize_local.models.als import AlsFactors, fit_als
 from personalize_local.models.base import TrainedModel
 from personalize_local.models.data import InteractionData
 from personalize_local.models.ease import fit_ease
-from personalize_local.models.exploration import explore, item_age_days
 from personalize_local.models.metadata import item_features, profile_similarity
 from personalize_local.models.selection import Selection
 from personalize_local.models.sequences import (
@@ -473,50 +472,3 @@ class UserPersonalizationModel(TrainedModel):
         idx, w = self.history_indexes(history_items, history_times)
         seqs = Sequences.from_lists([idx], [w])
         return np.clip(profile_similarity(self.features, idx, self.history_weights(seqs)), 0.0, 1.0)
-
-    def item_age_days(self, now: float | None = None) -> np.ndarray:
-        """Age of every item in days at ``now`` (default: the latest training interaction,
-        the service's reference for ``explorationItemAgeCutOff``); NaN without
-        CREATION_TIMESTAMP."""
-        return item_age_days(self.creation_times, self.latest_time if now is None else now)
-
-    def score_user_explored(
-        self,
-        history_items: Sequence[str],
-        history_times: Sequence[int] | None = None,
-        *,
-        weight: float = 0.3,
-        age_cutoff_days: float = 30.0,
-        rng: np.random.Generator | None = None,
-        now: float | None = None,
-        extra_interactions: np.ndarray | None = None,
-        extra_impressions: np.ndarray | None = None,
-        history_types: Sequence[str] | None = None,
-    ) -> np.ndarray:
-        """`score_user` blended with item exploration (``itemExplorationConfig``).
-
-        ``extra_interactions`` / ``extra_impressions`` are per-item counts recorded since
-        training (PutEvents); the training data's impressions are already counted.
-        """
-        scores = self.score_user(history_items, history_times, history_types)
-        relevance = self.cold_item_scores(history_items, history_times)
-        counts = self.popularity + (0 if extra_interactions is None else extra_interactions)
-        shown = self.impressions + (0 if extra_impressions is None else extra_impressions)
-        return explore(
-            scores,
-            relevance,
-            self.item_age_days(now),
-            counts,
-            weight,
-            age_cutoff_days,
-            rng or np.random.default_rng(),
-            shown,
-        )
-
-    # ------------------------------------------------------------------ segmentation
-    def score_users_for_items(self, item_ids: Sequence[str]) -> np.ndarray:
-        """Affinity of every training user (``user_ids``) for the items; see `affinity`."""
-        from personalize_local.models.affinity import user_affinity
-
-        idx = self.item_index(list(item_ids))
-        return user_affinity(self, idx[idx >= 0])

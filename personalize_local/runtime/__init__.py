@@ -1,1 +1,1 @@
-"""Serving: user histories, deployed models and the runtime operations."""
+"""The personalize-runtime operations and the ranking every answer goes through."""

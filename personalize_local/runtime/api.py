@@ -10,33 +10,19 @@ from typing import Any
 import numpy as np
 
 from ..context import Context
-from ..control import recommenders
-from ..errors import InvalidInputException, ResourceNotFoundException
+from ..errors import InvalidInputException
 from ..models.base import to_probabilities, top_k
 from ..protocol.dispatch import lock_free
+from ..serving import answers, recommenders
+from ..serving.deployment import Deployment, for_campaign, for_recommender
+from ..serving.filters import active_filter
+from ..serving.histories import History
 from ..store.state import Resource
-from . import answers, scoring
-from .deployment import Deployment, for_campaign, for_recommender
-from .histories import History
+from . import scoring
 
 DEFAULT_RESULTS = 25
 MAX_RESULTS = 500
 MAX_RESULTS_WITH_METADATA = 50
-
-
-def active_filter(ctx: Context, filter_arn: str, group_arn: str, user: str) -> Resource:
-    """The ACTIVE filter ``filter_arn`` of the dataset group ``group_arn``.
-
-    ``user`` names what applies it (the campaign, a batch job) in the error message.
-    """
-    resource = ctx.state.find("filter", filter_arn)
-    if resource is None or resource.status(ctx.now) != "ACTIVE":
-        raise ResourceNotFoundException(f"The given filter does not exist: {filter_arn}")
-    if resource.parent != group_arn:
-        raise InvalidInputException(
-            f"The filter {filter_arn} belongs to another dataset group than the {user}."
-        )
-    return resource
 
 
 @dataclass

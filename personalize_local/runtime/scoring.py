@@ -22,8 +22,8 @@ from ..filters.evaluate import UserView, item_mask
 from ..filters.grammar import Filter
 from ..models.base import TrainedModel, probabilities_of, to_probabilities, top_k
 from ..models.exploration import explore, item_age_days
-from .deployment import Deployment
-from .histories import History
+from ..serving.deployment import Deployment
+from ..serving.histories import History
 
 #: Recipes whose answers carry no scores (observed on the service, real time and batch alike).
 UNSCORED = ("RELATED_ITEMS", "POPULAR_ITEMS")

@@ -12,6 +12,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import ResourceAlreadyExistsException, ResourceNotFoundException
 from ..ids import IdSource
+from .jobs import Jobs
 from .journal import Journal
 from .lifecycle import GONE, Clock, Lifecycle
 
@@ -146,8 +147,6 @@ class Emulator:
         self.endpoint_url: str | None = None
         #: The write-ahead journal under ``--data-dir`` (None: state lives in memory only).
         self.journal: Journal | None = None
-        from ..jobs import Jobs  # jobs need the store's types; the store owns the pool
-
         self.jobs = Jobs(self)
 
     def clock(self) -> float:

@@ -9,6 +9,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from ..config import Settings
+from ..gateway import moto_iam_managed_policies
 from ..server import LocalServer
 
 REGION = "us-east-1"
@@ -36,6 +38,31 @@ class PersonalizeEndpoint:
         #: The test (or module) the endpoint was last reset for (the pytest plugin's).
         self.reset_for: str | None = None
 
+    @classmethod
+    def start(
+        cls, settings: Settings | None = None, managed_policies: bool = False
+    ) -> PersonalizeEndpoint:
+        """Serve a fresh endpoint on a free loopback port (seeded, no status delays)."""
+        settings = settings or Settings(seed=0, transition_seconds=0.0)
+        # The server's moto would set MOTO_IAM_LOAD_MANAGED_POLICIES for the whole process
+        # (gateway.moto_app), and the test's own mock_aws() would then build them too: this
+        # endpoint's resets decide it instead, and the environment is left as it was.
+        with moto_iam_managed_policies(False):  # moto_app() sets it only when absent
+            server = LocalServer(settings=settings)
+        server.start()
+        endpoint = cls(server, managed_policies=managed_policies)
+        endpoint.reset()
+        return endpoint
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def __enter__(self) -> PersonalizeEndpoint:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     @property
     def url(self) -> str:
         return self.server.url
@@ -51,16 +78,15 @@ class PersonalizeEndpoint:
         request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
         with urllib.request.urlopen(request, timeout=60) as answer:
             answer.read()
-        # moto rebuilds IAM on its first call after a reset, reading this setting then
-        # (moto/iam/models.py): build it now, under this endpoint's choice, and leave the
-        # process's environment as it was.
-        name = "MOTO_IAM_LOAD_MANAGED_POLICIES"
-        before = os.environ.get(name)
-        os.environ[name] = "true" if self.managed_policies else "false"
-        try:
-            self.client("iam").list_roles(MaxItems=1)
-        finally:
-            if before is None:
-                del os.environ[name]
-            else:
-                os.environ[name] = before
+        # moto builds IAM again on the first request after a reset, for all six partitions
+        # (moto/iam/models.py, get_account_id_from), reading MOTO_IAM_LOAD_MANAGED_POLICIES
+        # then: build it now, under this endpoint's choice, whatever the process's setting.
+        from moto.iam.models import PARTITION_NAMES, get_account_id_from, iam_backends
+
+        with moto_iam_managed_policies(self.managed_policies):
+            # The account moto serves these credentials from (moto/core/responses.py).
+            account = os.environ.get("MOTO_ACCOUNT_ID") or get_account_id_from(
+                CREDENTIALS["aws_access_key_id"]
+            )
+            for partition in PARTITION_NAMES:
+                iam_backends[account][partition]  # built on first access

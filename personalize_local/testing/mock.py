@@ -51,6 +51,7 @@ class PersonalizeMock(contextlib.ContextDecorator):
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, *, seed: int | None = 0, transition_seconds: float = 0.0) -> None:
+        install_handler()
         self.seed = seed
         self.transition_seconds = transition_seconds
         self.gateway: Any = None
@@ -84,7 +85,8 @@ class PersonalizeMock(contextlib.ContextDecorator):
             moto = DomainDispatcherApplication(create_backend_app)
             self.gateway = Gateway(self.emulator, PersonalizeApp(self.emulator, table()), moto)
             # As moto does: fake credentials (requests are signed before they are sent), and a
-            # new default boto3 session so clients made from now on carry the handler.
+            # new default boto3 session, so clients made from now on carry the handler and
+            # those credentials.
             self._patches = [
                 unittest_mock.patch.dict(os.environ, _FAKE_CREDENTIALS),
                 unittest_mock.patch("boto3.DEFAULT_SESSION", None),
@@ -162,7 +164,14 @@ def mock(
     return patcher(func) if func is not None else patcher
 
 
-# Clients copy botocore's built-in handlers when their session is made, so this must be in
-# place before the user's sessions exist: personalize_local imports this module.
-if not any(spec[1] is _before_send for spec in BUILTIN_HANDLERS):
-    BUILTIN_HANDLERS.append(("before-send", _before_send, REGISTER_FIRST))
+def install_handler() -> None:
+    """Put the mock's ``before-send`` handler among botocore's built-in ones (once).
+
+    A botocore session copies the built-in handlers when it is made, so only sessions made
+    after this carry it (moto's stubber has the same rule). It is called when a mock is made
+    (``@mock`` runs it as the test module is imported) and by the pytest plugin as pytest
+    starts; importing personalize_local alone leaves botocore untouched. While no mock is
+    active the handler answers nothing.
+    """
+    if not any(spec[1] is _before_send for spec in BUILTIN_HANDLERS):
+        BUILTIN_HANDLERS.append(("before-send", _before_send, REGISTER_FIRST))

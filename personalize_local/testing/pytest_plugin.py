@@ -15,8 +15,8 @@ import boto3
 import pytest
 
 from ..config import Settings
-from ..server import LocalServer
 from .endpoint import CREDENTIALS, REGION, PersonalizeEndpoint
+from .mock import install_handler
 
 KEEP_STATE = "personalize_keep_state"
 TRANSITION = "personalize_transition_seconds"
@@ -44,6 +44,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{KEEP_STATE}: reset personalize-local once per module instead of before every test",
     )
+    # Before any test module makes a boto3 session, so personalize_local.mock() reaches the
+    # clients of sessions made at import time too (inert while no mock is active).
+    install_handler()
 
 
 @pytest.fixture(scope="session")
@@ -53,15 +56,12 @@ def personalize_endpoint(pytestconfig: pytest.Config) -> Iterator[PersonalizeEnd
         seed=int(pytestconfig.getini(SEED)),
         transition_seconds=float(pytestconfig.getini(TRANSITION)),
     )
-    with pytest.MonkeyPatch.context() as patch:
-        # The server's moto asks for AWS managed policies (gateway.moto_app); here the
-        # endpoint's resets decide that, so the test's own mock_aws() is left as moto makes it.
-        patch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "")
-        server = LocalServer(settings=settings)
-        patch.undo()
-        url = server.start()
-        try:
-            patch.setenv("AWS_ENDPOINT_URL", url)
+    endpoint = PersonalizeEndpoint.start(
+        settings, managed_policies=bool(pytestconfig.getini(MANAGED_POLICIES))
+    )
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("AWS_ENDPOINT_URL", endpoint.url)
             patch.setenv("AWS_ACCESS_KEY_ID", CREDENTIALS["aws_access_key_id"])
             patch.setenv("AWS_SECRET_ACCESS_KEY", CREDENTIALS["aws_secret_access_key"])
             patch.setenv("AWS_DEFAULT_REGION", REGION)
@@ -69,11 +69,9 @@ def personalize_endpoint(pytestconfig: pytest.Config) -> Iterator[PersonalizeEnd
                 patch.delenv(name, raising=False)
             # boto3's default session caches credentials: start one that reads the above.
             patch.setattr(boto3, "DEFAULT_SESSION", None)
-            yield PersonalizeEndpoint(
-                server, managed_policies=bool(pytestconfig.getini(MANAGED_POLICIES))
-            )
-        finally:
-            server.stop()
+            yield endpoint
+    finally:
+        endpoint.stop()
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ import pytest
 
 from personalize_local.evaluation import solution_metrics
 from personalize_local.models import InteractionData, TrainedModel, to_probabilities, train
+from personalize_local.runtime import scoring
+from tests.recipes import served
 
 ITEM_LIST_KEYS = {
     "coverage",
@@ -97,12 +99,12 @@ class RecipeConformance:
         assert p.min() >= 0
         assert abs(p.sum() - 1.0) < 1e-4
 
-    def test_recommend_returns_known_ids_best_first(self, model, data):
-        items, times = history_of(data, 0)
-        ids, scores = model.recommend(items, times, n=5)
-        assert len(ids) == 5
-        assert set(ids) <= set(model.item_ids)
-        assert np.all(np.diff(scores) <= 0)
+    def test_top_items_are_known_ids_best_first(self, model, data):
+        scores = self._scores(model, data)
+        answer = scoring.top_items(served.deployed(model), scores, None, 5)
+        assert len(answer.ids) == 5
+        assert set(answer.ids) <= set(model.item_ids)
+        assert np.all(np.diff(scores[model.item_index(answer.ids)]) <= 0)
 
     def test_solution_metrics_are_deterministic_and_bounded(self, data):
         first = solution_metrics(

@@ -8,6 +8,7 @@ import pytest
 
 from personalize_local.evaluation import solution_metrics
 from personalize_local.models import InteractionData, train
+from tests.recipes import served
 
 TINY = pd.DataFrame(
     {
@@ -47,6 +48,6 @@ def test_tiny_dataset(recipe):
 def test_single_item_world():
     frame = pd.DataFrame({"USER_ID": ["a", "b"], "ITEM_ID": ["x", "x"], "TIMESTAMP": [1, 2]})
     model = train("aws-user-personalization", InteractionData.from_frames(frame), {}, {}, 0)
-    ids, _ = model.recommend([], n=5)
-    assert list(ids) == ["x"]
-    assert model.recommend(["x"], n=5)[0].size == 0  # seen, and nothing else exists
+    dep = served.deployed(model)
+    assert served.recommend(dep, served.history([]), n=5).ids == ["x"]
+    assert served.recommend(dep, served.history(["x"]), n=5).ids == []  # seen, nothing else

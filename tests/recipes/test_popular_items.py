@@ -11,6 +11,7 @@ import pytest
 from personalize_local.errors import InvalidInputException
 from personalize_local.evaluation import solution_metrics
 from personalize_local.models import InteractionData, train
+from tests.recipes import served
 from tests.recipes.conformance import RecipeConformance
 from tests.recipes.synthetic import clustered, growing_frames, trending_frames
 
@@ -38,9 +39,9 @@ class TestPopularityCount(RecipeConformance):
             columns=["USER_ID", "ITEM_ID", "TIMESTAMP"],
         )
         model = train(self.recipe, InteractionData.from_frames(frame), {}, {}, seed=0)
-        ids, scores = model.recommend([], n=3)
-        assert list(ids) == ["c", "b", "a"]
-        assert list(scores) == [3.0, 2.0, 1.0]
+        ids = served.recommend(served.deployed(model), served.history([]), n=3).ids
+        assert ids == ["c", "b", "a"]
+        assert list(model.score_popular()[model.item_index(ids)]) == [3.0, 2.0, 1.0]
 
     def test_everyone_gets_the_same_list(self, model):
         np.testing.assert_array_equal(model.score_user(["i0_1", "i2_2"]), model.score_user([]))

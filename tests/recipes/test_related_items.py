@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from personalize_local.models import InteractionData, train
+from tests.recipes import served
 from tests.recipes.conformance import RecipeConformance
 from tests.recipes.synthetic import cluster_of, clustered, item_id, with_cold_items
 
@@ -27,7 +28,7 @@ class TestSims(RecipeConformance):
 
     def test_related_items_come_from_the_items_cluster(self, model):
         for c in range(4):
-            ids, _ = model.recommend_related(item_id(c, 0), n=8)
+            ids = served.related(served.deployed(model), item_id(c, 0), n=8).ids
             assert item_id(c, 0) not in ids
             assert [cluster_of(i) for i in ids] == [c] * 8
 
@@ -68,11 +69,11 @@ class TestSimilarItems(RecipeConformance):
         return with_cold_items()
 
     def test_related_items_come_from_the_items_cluster(self, model):
-        ids, _ = model.recommend_related(item_id(2, 3), n=8)
+        ids = served.related(served.deployed(model), item_id(2, 3), n=8).ids
         assert [cluster_of(i) if i.startswith("i") else int(i[4]) for i in ids] == [2] * 8
 
     def test_cold_item_is_related_through_metadata(self, model):
-        ids, _ = model.recommend_related("cold1_0", n=6)
+        ids = served.related(served.deployed(model), "cold1_0", n=6).ids
         assert all((cluster_of(i) if i.startswith("i") else int(i[4])) == 1 for i in ids)
 
     def test_cold_items_can_be_recommended(self, model):

@@ -11,6 +11,7 @@ import pytest
 from personalize_local.errors import InvalidInputException
 from personalize_local.evaluation import solution_metrics
 from personalize_local.models import InteractionData, train
+from tests.recipes import served
 from tests.recipes.conformance import SEGMENT_KEYS, RecipeConformance
 from tests.recipes.synthetic import DAY, clustered, clustered_frames, item_id
 
@@ -108,7 +109,8 @@ def test_hrnn_coldstart_recommends_only_cold_items():
     )
     data = InteractionData.from_frames(inter, pd.concat([items, cold], ignore_index=True))
     model = train("aws-hrnn-coldstart", data, {}, {}, seed=0)
-    ids, _ = model.recommend([item_id(2, k) for k in range(4)], n=10)
+    user = served.history([item_id(2, k) for k in range(4)])
+    ids = served.recommend(served.deployed(model), user, n=10).ids
     assert all(i.startswith("new2_") for i in ids)
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from personalize_local.models import InteractionData, train
 from personalize_local.models.engine import EngineSettings, UserPersonalizationModel
+from tests.recipes import served
 from tests.recipes.conformance import RecipeConformance
 from tests.recipes.synthetic import (
     cluster_of,
@@ -30,7 +31,7 @@ class TestUserPersonalization(RecipeConformance):
     def test_users_get_their_clusters_items(self, model):
         for c in range(4):
             history = [item_id(c, k) for k in range(5)]
-            ids, _ = model.recommend(history, n=5)
+            ids = served.recommend(served.deployed(model), served.history(history), n=5).ids
             assert [cluster_of(i) for i in ids] == [c] * 5
 
     def test_seen_items_are_not_recommended_when_data_never_repeats(self, model):
@@ -39,10 +40,10 @@ class TestUserPersonalization(RecipeConformance):
         assert np.isneginf(scores[model.item_index(history)]).all()
 
     def test_a_new_event_changes_recommendations_without_retraining(self, model):
-        before, _ = model.recommend([item_id(0, 0), item_id(0, 1)], n=5)
-        after, _ = model.recommend(
-            [item_id(0, 0), item_id(0, 1), item_id(2, 0), item_id(2, 1), item_id(2, 2)], n=5
-        )
+        dep = served.deployed(model)
+        before = served.recommend(dep, served.history([item_id(0, 0), item_id(0, 1)]), n=5).ids
+        later = [item_id(0, 0), item_id(0, 1), item_id(2, 0), item_id(2, 1), item_id(2, 2)]
+        after = served.recommend(dep, served.history(later), n=5).ids
         assert cluster_of(before[0]) == 0
         assert cluster_of(after[0]) == 2  # the latest events dominate (recency weights)
 
@@ -92,10 +93,10 @@ class TestPersonalizedRanking(RecipeConformance):
     def test_rank_puts_the_users_cluster_first(self, model):
         history = [item_id(3, k) for k in range(4)]
         inputs = [item_id(0, 9), item_id(3, 9), "unknown", item_id(1, 9), item_id(3, 10)]
-        ranked, scores, unknown = model.rank(history, inputs)
-        assert [cluster_of(i) for i in ranked[:2]] == [3, 3]
-        assert unknown == ["unknown"]
-        assert np.all(np.diff(scores) <= 0)
+        ranking = served.rank(served.deployed(model), served.history(history), inputs)
+        assert [cluster_of(i) for i in ranking.ids[:2]] == [3, 3]
+        assert ranking.unknown == ["unknown"]
+        assert np.all(np.diff(ranking.scores) <= 0)
 
 
 def test_repeat_aware_engine_ranks_the_last_item_first():
@@ -103,7 +104,7 @@ def test_repeat_aware_engine_ranks_the_last_item_first():
     model = UserPersonalizationModel.fit(data, EngineSettings(), seed=0)
     assert model.repeat > 0.4  # half of the events repeat the previous item
     history = ["i3", "i3", "i7", "i7", "i12"]  # a click on i12 not yet followed by its watch
-    ids, _ = model.recommend(history, n=3)
+    ids = served.recommend(served.deployed(model), served.history(history), n=3).ids
     assert ids[0] == "i12"
 
 
@@ -112,23 +113,29 @@ def test_als_path_learns_clusters_too(data):
     model = UserPersonalizationModel.fit(data, settings, seed=0)
     assert model.als is not None
     for c in range(4):
-        ids, _ = model.recommend([item_id(c, k) for k in range(5)], n=3)
+        user = served.history([item_id(c, k) for k in range(5)])
+        ids = served.recommend(served.deployed(model), user, n=3).ids
         assert all(cluster_of(i) == c for i in ids)
 
 
 def test_exploration_surfaces_young_items_of_the_users_taste():
     data = with_cold_items()
     model = train("aws-user-personalization", data, {}, {}, seed=0)
-    history = [item_id(1, k) for k in range(4)]
-    plain = model.score_user_explored(history, weight=0.0, rng=np.random.default_rng(0))
-    explored = model.score_user_explored(
-        history, weight=0.9, age_cutoff_days=7, rng=np.random.default_rng(0)
-    )
-    top_plain = model.item_ids[np.argsort(-plain, kind="stable")[:3]]
-    top_explored = model.item_ids[np.argsort(-explored, kind="stable")[:3]]
-    assert not any(i.startswith("cold") for i in top_plain)
-    assert all(i.startswith("cold1_") for i in top_explored)
-    aged = model.score_user_explored(
-        history, weight=0.9, age_cutoff_days=0.5, rng=np.random.default_rng(0)
-    )
-    assert not any(i.startswith("cold") for i in model.item_ids[np.argsort(-aged)[:3]])
+    user = served.history([item_id(1, k) for k in range(4)])
+
+    def top(weight: str, cutoff: str = "7") -> list[str]:
+        """The top 3 of a campaign exploring with ``weight`` items up to ``cutoff`` days old."""
+        config = {
+            "itemExplorationConfig": {
+                "explorationWeight": weight,
+                "explorationItemAgeCutOff": cutoff,
+            }
+        }
+        dep = served.deployed(
+            model, config, item_created=model.creation_times, latest=int(model.latest_time)
+        )
+        return served.recommend(dep, user, n=3).ids
+
+    assert not any(i.startswith("cold") for i in top("0.0"))
+    assert all(i.startswith("cold1_") for i in top("0.9"))
+    assert not any(i.startswith("cold") for i in top("0.9", cutoff="0.5"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 
 import boto3
@@ -100,3 +102,64 @@ def test_each_xdist_worker_gets_its_own_endpoint(pytester, monkeypatch, tmp_path
     urls = {worker: found["url"] for worker, found in _results(tmp_path).items()}
     assert set(urls) == {"gw0", "gw1"}
     assert len(set(urls.values())) == 2
+
+
+def test_the_fixture_builds_no_managed_policies_by_default(personalize):
+    iam = personalize.client("iam")
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+
+
+def test_a_reset_leaves_the_process_setting_for_managed_policies_as_it_was(
+    personalize, monkeypatch
+):
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    personalize.reset()
+    assert os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] == "true"
+    monkeypatch.delenv("MOTO_IAM_LOAD_MANAGED_POLICIES")
+    personalize.reset()
+    assert "MOTO_IAM_LOAD_MANAGED_POLICIES" not in os.environ
+
+
+def test_a_client_outside_the_fixture_fails_fast_when_the_endpoint_is_nowhere(monkeypatch):
+    # Port 1 on loopback: nothing listens, so the connection is refused at once.
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+    client = boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    ).client("personalize")
+    started = time.monotonic()
+    with pytest.raises(EndpointConnectionError):
+        client.list_dataset_groups()
+    assert time.monotonic() - started < 30
+
+
+def test_importing_the_package_leaves_botocore_alone():
+    code = (
+        "import sys, personalize_local\n"
+        "assert 'botocore' not in sys.modules, 'botocore imported'\n"
+        "from botocore.handlers import BUILTIN_HANDLERS\n"
+        "mine = [h for h in BUILTIN_HANDLERS if 'personalize_local' in repr(h)]\n"
+        "assert not mine, mine\n"
+        "with personalize_local.mock():\n"
+        "    import boto3\n"
+        "    boto3.client('personalize', region_name='us-east-1').list_schemas()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+MOCK_WITH_EARLY_SESSION = """
+import boto3
+import personalize_local
+
+SESSION = boto3.session.Session(
+    aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+
+def test_a_session_made_at_import_reaches_the_mock():
+    with personalize_local.mock():
+        assert SESSION.client("personalize").list_schemas()["schemas"] == []
+"""
+
+
+def test_the_plugin_installs_the_mock_handler_before_test_modules_import(pytester):
+    pytester.makepyfile(MOCK_WITH_EARLY_SESSION)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=300).assert_outcomes(passed=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from personalize_local.runtime.answers import AnswerCache, frozen
+from personalize_local.serving.answers import AnswerCache, frozen
 
 
 def test_items_bound_the_cache_and_the_least_recently_used_go_first() -> None:

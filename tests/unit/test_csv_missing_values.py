@@ -9,7 +9,7 @@ import pytest
 
 from personalize_local.data import csv_import
 from personalize_local.data.schemas import metadata_fields, parse_avro
-from personalize_local.jobs import JobFailure
+from personalize_local.store.jobs import JobFailure
 
 SCHEMA = parse_avro(
     json.dumps(

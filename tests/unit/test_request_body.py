@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from personalize_local.control import batch_jobs
+from personalize_local.control.batch import lines
 from personalize_local.control.common import data_location
 from personalize_local.data.schemas import parse_avro
 from personalize_local.errors import (
@@ -154,7 +154,7 @@ def test_json_members_nested_too_deeply_are_invalid_input():
     with pytest.raises(InvalidInputException, match="not valid JSON"):
         properties(DEEP, "items.1")
     # A batch inference input line gets an error line in the output, not a crashed job.
-    assert batch_jobs._read(DEEP, ("userId",)).error == "The line is not valid JSON."
+    assert lines.read(DEEP, ("userId",)).error == "The line is not valid JSON."
     token = base64.urlsafe_b64encode(("[" * 2000).encode()).decode()
     with pytest.raises(InvalidNextTokenException):
         paginate(list(range(5)), 2, token)

@@ -14,6 +14,7 @@ from personalize_local.models import InteractionData, train
 from personalize_local.models import sims as S
 from personalize_local.models.registry import prepare
 from personalize_local.models.sequences import Sequences, binary_matrix
+from tests.recipes import served
 from tests.recipes.synthetic import clustered
 
 
@@ -111,7 +112,7 @@ def test_items_taken_up_together_rank_above_items_far_apart():
         pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP"])
     )
     model = train("aws-sims", data, {}, {}, seed=0)
-    ids, _ = model.recommend_related("q", n=2)
+    ids = served.related(served.deployed(model), "q", n=2).ids
     assert ids[0] == "near"
     plain = S.SimsModel.fit(data, 0.5, 3, sequence_weight=0.0)
     scores = plain.score_related("q")

@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from ..context import Context
-from ..control import campaigns, datasets, recommenders
-from ..control.import_jobs import contents
 from ..filters.evaluate import ItemCatalog
 from ..recipes import catalogue
 from ..recipes.catalogue import RecipeInfo
 from ..store.state import Resource
+from . import campaigns, recommenders
 from .answers import AnswerCache, configured_size
+from .datasets import contents, datasets_of
 from .histories import Histories
 
 #: Users metadata versions (unique in the process, unlike ids of freed objects).
@@ -76,7 +76,7 @@ def histories(
     """
     group = ctx.state.get("dataset-group", group_arn)
     if of_group is None:
-        of_group = datasets.datasets_of(ctx, group_arn)
+        of_group = datasets_of(ctx, group_arn)
     dataset = of_group.get(kind)
     rows = contents(dataset) if dataset is not None else None
     version = (id(rows), rows.version) if rows is not None else None
@@ -103,7 +103,7 @@ def deployment(ctx: Context, version: Resource, arn: str, config: dict[str, Any]
     model = version.data["model"]
     recipe = catalogue.recipe_by_arn(version.attrs["recipeArn"])
     # One scan of the store for the group's datasets serves every lookup below.
-    of_group = datasets.datasets_of(ctx, group_arn)
+    of_group = datasets_of(ctx, group_arn)
     items_key, items_rows = _group_metadata(of_group.get("Items"))
     users_key, users_rows = _group_metadata(of_group.get("Users"))
     cache = version.data.setdefault("serving_cache", {})
