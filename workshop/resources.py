@@ -155,9 +155,10 @@ def create_or_reuse(create: Callable[..., Mapping[str, Any]], **params: Any) -> 
     try:
         return dict(create(**params))
     except ClientError as error:
-        # A second event tracker for a dataset group may be refused as a limit instead.
-        collided = (ALREADY_EXISTS, LIMIT_EXCEEDED) if kind.one_per_scope else (ALREADY_EXISTS,)
-        if error_code(error) not in collided:
+        # A name taken by an earlier run may be refused as a limit instead (a second event
+        # tracker for a dataset group; a sixth campaign once the earlier five are active): reuse
+        # the resource of that name if there is one, whichever check the service made first.
+        if error_code(error) not in (ALREADY_EXISTS, LIMIT_EXCEEDED):
             raise
         existing = _find(client, kind, params)
         if existing is None:

@@ -168,7 +168,7 @@ print("precision@5:   ", metrics.precision_at_k(r, 5))  # 2/5
 print("NDCG@5:        ", round(metrics.ndcg_at_k(r, n_relevant=2, k=5), 4))
 
 # %% [markdown]
-# NDCG@5 = (1/log2(3) + 1/log2(6)) / (1/log2(2) + 1/log2(3)) = (0.6309 + 0.3869) / 1.6309 = 0.6241.
+# 손으로 계산하면 NDCG@5 = (1/log2(3) + 1/log2(6)) / (1/log2(2) + 1/log2(3)) = (0.6309 + 0.3869) / 1.6309 = 0.6241로, 위 출력과 같습니다.
 
 # %% [markdown]
 # ## 5. 하이퍼파라미터 최적화(HPO)

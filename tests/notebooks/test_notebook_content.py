@@ -143,9 +143,9 @@ def test_cleanup_deletes_every_solution_it_finds():
     assert 'resources.delete_all(personalize, "solution", solutions' in code
     created = len(re.findall(r'^\s+"[\w-]+": "aws-', sources(NOTEBOOKS[2]), flags=re.M))
     created += "RUN_HPO = True" in sources(NOTEBOOKS[2])  # the HPO solution
-    table = cell_output(NOTEBOOKS[6], "pd.Series(deleted")
-    assert re.search(rf"solutions\s+{created}\b", table), table
-    assert "workshop dataset groups left: 0" in cell_output(NOTEBOOKS[6], "left = ")
+    table = cell_output(NOTEBOOKS[6], "LABELS[k]")
+    assert re.search(rf"^솔루션\s+{created}$", table, flags=re.M), table
+    assert "남은 내 데이터 세트 그룹: 0" in cell_output(NOTEBOOKS[6], "left = ")
 
 
 def test_cleanup_order():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import jupytext
 import nbformat
 import pytest
 
@@ -23,7 +22,6 @@ NAMES = [
 ]
 BUILT = {"ko": ROOT, "en": ROOT / "en"}
 LANGS = [lang for lang, folder in BUILT.items() if (folder / f"{NAMES[0]}.ipynb").exists()]
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 #: Row labels the code prints through ``tr``.
 LABEL = {
     "popular": {"ko": "기준선: 인기", "en": "baseline: popular"},
@@ -67,39 +65,14 @@ def table(text: str) -> dict[str, dict[str, float]]:
     return rows
 
 
-# ------------------------------------------------------------------------------ sources and build
-@pytest.mark.parametrize("name", NAMES)
-def test_korean_and_english_sources_share_their_code(name):
-    ko = jupytext.read(ROOT / "notebooks" / "ko" / f"{name}.py")
-    en = jupytext.read(ROOT / "notebooks" / "en" / f"{name}.py")
-    code = [[c.source for c in nb.cells if c.cell_type == "code"] for nb in (ko, en)]
-    assert code[0] == code[1]
-    markdown = [c.source for c in ko.cells if c.cell_type == "markdown"]
-    assert all(HANGUL.search(text) for text in markdown), "every Korean text cell is Korean"
-    assert not any(HANGUL.search(c.source) for c in en.cells if c.cell_type == "markdown")
-
-
+# ------------------------------------------------------------------------------ all three
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", NAMES)
-def test_built_notebooks_match_their_source(lang, name):
-    source = jupytext.read(ROOT / "notebooks" / lang / f"{name}.py")
-    built = read(lang, name)
-    assert [(c.cell_type, c.source) for c in built.cells] == [
-        (c.cell_type, c.source) for c in source.cells
-    ]
-
-
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", NAMES)
-def test_outputs_show_final_progress_and_no_placeholders(lang, name):
+def test_progress_outputs_show_the_final_state(lang, name):
     notebook = read(lang, name)
     text = "\n".join(output(notebook, c.source) for c in notebook.cells if c.cell_type == "code")
     progress = re.findall(r": (\d+)/(\d+) ready \[", text)
     assert all(done == total for done, total in progress), progress
-    assert "<ACCOUNT_ID>" not in text
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]  # fmt: skip
-    assert errors == []
 
 
 # ------------------------------------------------------------------------------ 04
@@ -150,6 +123,12 @@ def test_05_holdout_table_claims(lang):
     assert set(CAMPAIGNS) <= set(holdout)
     # user-personalization finds a held-out movie for more users than popularity does
     assert holdout["user-personalization"]["hr@25"] > popular["hr@25"]
+    # both user-personalization versions beat popularity; v1 a little more accurate here, v2
+    # covering more of the catalogue
+    v1, v2 = holdout["user-personalization"], holdout["user-personalization-v2"]
+    assert min(v1["hr@25"], v2["hr@25"]) > 1.5 * popular["hr@25"]
+    assert v1["hr@25"] > v2["hr@25"] and v1["mrr@25"] > v2["mrr@25"]
+    assert v2["coverage"] > v1["coverage"]
     # the popularity campaign and the popularity baseline nearly coincide
     for column in ("hr@25", "ndcg@25", "mrr@25", "p@25"):
         assert abs(holdout["popularity"][column] - popular[column]) <= 0.01, column

@@ -190,7 +190,8 @@ def stopped_and_fresh(p, group: str) -> None:
     settle(partial(p.describe_solution_version, solutionVersionArn=fresh), "solutionVersion")
 
 
-def test_a_resource_being_deleted_is_not_reused(slow):
+def test_a_resource_being_deleted_is_not_reused(slow, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_LANG", "en")
     p = slow.personalize
     group = dataset_group(slow, name="g")
     wait_until(partial(p.describe_dataset_group, datasetGroupArn=group), "datasetGroup")
