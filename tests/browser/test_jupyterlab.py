@@ -2,8 +2,9 @@
 personalize-local, token auth), driven by headless Debian chromium through selenium far enough
 to open 00_Setup.ipynb, run every cell and read its output in the page.
 
-The notebook is a copy in a temporary folder, so JupyterLab's autosave never touches the
-committed one. A screenshot goes to build/browser/ when the test fails.
+The notebook is a copy in a temporary folder (with the `workshop` helpers and `static`
+images beside it, as in the repository), so JupyterLab's autosave never touches the committed
+one. A screenshot goes to build/browser/ when the test fails.
 """
 
 from __future__ import annotations
@@ -68,7 +69,12 @@ def lab(tmp_path: Path) -> Iterator[str]:
     workdir = tmp_path / "notebooks"
     workdir.mkdir()
     shutil.copy(ROOT / NOTEBOOK, workdir / NOTEBOOK)
-    (workdir / "static").symlink_to(ROOT / "static")
+    # Copies, not symlinks: the server refuses files that resolve outside its root (403 for the
+    # notebook's figure), and the kernel imports `workshop` from its working folder.
+    for folder in ("static", "workshop"):
+        shutil.copytree(
+            ROOT / folder, workdir / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     server = run_workshop.start_server(run_workshop.SEED)
     token, port = secrets.token_hex(16), free_port()
     command = [
