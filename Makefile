@@ -49,29 +49,34 @@ test: install
 	$(BIN)/python -m pytest tests examples
 	$(MAKE) nbval
 
-# Re-run the notebooks against a fresh personalize-local and compare with the committed outputs.
+# Re-run the notebooks against a fresh personalize-local and compare with the committed outputs:
+# the Korean set, then the English one, each in its own pytest session (its own fresh endpoint).
+NBVAL := $(BIN)/python -m pytest -p tests.notebooks.plugin --nbval --nbval-current-env \
+	--nbval-sanitize-with tests/notebooks/sanitize.cfg
 nbval: install
-	$(BIN)/python -m pytest -p tests.notebooks.plugin --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/notebooks/sanitize.cfg $(NOTEBOOKS)
+	$(NBVAL) $(NOTEBOOKS)
+	$(NBVAL) $(addprefix en/,$(NOTEBOOKS))
 
-# Run 00 → 06 headless, as an attendee would; executed copies go to build/workshop/.
+# Run 00 → 06 headless, as an attendee would: Korean by default, the English set with
+# `make workshop WORKSHOP_LANG=en`; executed copies go to build/workshop/ (English: …/en/).
+LANG_OPTION := $(if $(filter en,$(WORKSHOP_LANG)),--lang en,--lang ko)
 workshop: install
-	$(BIN)/python scripts/run_workshop.py
+	$(BIN)/python scripts/run_workshop.py $(LANG_OPTION)
 
 # Deploy the stack, run 00 → 06 as its notebook role with IAM enforced, and check that the role
 # grants exactly what the notebooks use (cloudformation/unused-grants.yaml lists the exceptions).
 workshop-as-stack-role: install
 	$(BIN)/python scripts/run_workshop.py --as-stack-role
 
-# Maintainers: rebuild the notebook sources and refresh their committed outputs.
+# Maintainers: rebuild both languages' notebooks from notebooks/{ko,en}/*.py and refresh their
+# committed outputs (seeded).
 notebooks: install
-	$(BIN)/python scripts/run_workshop.py --in-place
+	$(BIN)/python scripts/run_workshop.py --in-place --lang all
 
-# JupyterLab with its kernels wired to a personalize-local started for the session.
-# `$(BIN)/python scripts/run_workshop.py --lab --dry-run` checks that wiring without JupyterLab.
+# JupyterLab (a locked dev dependency) with its kernels wired to a personalize-local started for
+# the session; as root (containers) it passes --allow-root. `$(BIN)/python scripts/run_workshop.py
+# --lab --dry-run` checks that wiring without JupyterLab.
 lab: install
-	$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
-		$(BIN)/pip install --quiet --disable-pip-version-check jupyterlab
 	$(BIN)/python scripts/run_workshop.py --lab
 
 lint: install

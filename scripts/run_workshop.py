@@ -1,15 +1,23 @@
-"""Run the workshop's seven notebooks headless against a fresh personalize-local, in order.
+"""Build the workshop's seven notebooks from their sources and run them headless, in order,
+against a fresh personalize-local.
 
     .venv/bin/python scripts/run_workshop.py             # make workshop: build/workshop/*.ipynb
+    .venv/bin/python scripts/run_workshop.py --lang en   # the English set: build/workshop/en/
     .venv/bin/python scripts/run_workshop.py --in-place  # make notebooks: refresh committed outputs
+    .venv/bin/python scripts/run_workshop.py --in-place --prose-only  # markdown edits only
     .venv/bin/python scripts/run_workshop.py --lab       # make lab: JupyterLab on the endpoint
     .venv/bin/python scripts/run_workshop.py --lab --dry-run   # check make lab's wiring only
 
 It starts personalize-local on a free loopback port (seeded, short status transitions), gives
 the kernels ``AWS_ENDPOINT_URL``, fake credentials, a Region, ``MOVIELENS_DIR`` and an isolated
 ``IPYTHONDIR`` (so ``%store`` starts empty), and executes 00 → 06 with nbclient exactly as an
-attendee would, one kernel per notebook. With ``--in-place`` the sources are rebuilt first
-(``scripts/build_notebooks.py``) and the account id is masked in the outputs that get committed.
+attendee would, one kernel per notebook.
+
+The sources are jupytext percent files, ``notebooks/<lang>/<NAME>.py``; the Korean notebooks
+live at the top level, the English ones in ``en/``, and each runs with its own folder as the
+working directory (so ``workshop.lang`` picks its language). With ``--in-place`` the committed
+notebooks of the chosen languages (default both) are rebuilt from the sources and their
+outputs refreshed, each language against its own fresh, seeded endpoint.
 
 ``--lab --dry-run`` starts personalize-local, prints the command ``make lab`` would run and the
 environment its kernels get, starts one Python kernel with that environment, checks from inside
@@ -21,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -31,14 +38,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import jupytext
 import nbformat
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from build_notebooks import NOTEBOOKS  # noqa: E402
 
 from personalize_local.config import Settings  # noqa: E402
 from personalize_local.server import LocalServer  # noqa: E402
@@ -46,10 +52,51 @@ from personalize_local.server import LocalServer  # noqa: E402
 SEED = 42
 REGION = "us-east-1"
 TRANSITION_SECONDS = 0.1
-#: What committed outputs show instead of the (fake) 12-digit account id; the nbval sanitizer
-#: turns the live id into the same text.
-ACCOUNT_MASK = "<ACCOUNT_ID>"
-_ACCOUNT = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
+
+#: The notebooks, in the order an attendee runs them (file names without ``.ipynb``).
+NAMES = (
+    "00_Setup",
+    "01_Validating_and_Importing_User_Item_Interaction_Data",
+    "02_Creating_and_Evaluating_Solutions",
+    "03_Deploying_Campaigns_getRecommendation",
+    "04_Create_EventTracker_and_view_Interactions",
+    "05_Evaluation_with_Test_Dataset",
+    "06_Clean_Up_Resources",
+)
+NOTEBOOKS = [f"{name}.ipynb" for name in NAMES]
+LANGUAGES = ("ko", "en")
+SOURCES = ROOT / "notebooks"
+#: What the built notebooks declare: the kernel Jupyter starts for them.
+METADATA = {
+    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+    "language_info": {"name": "python"},
+}
+
+
+def source_path(name: str, lang: str) -> Path:
+    """The jupytext source a maintainer edits."""
+    return SOURCES / lang / f"{name}.py"
+
+
+def notebook_folder(lang: str, root: Path = ROOT) -> Path:
+    """Where a language's notebooks live (and run): Korean at ``root``, English in ``en/``."""
+    return root if lang == "ko" else root / lang
+
+
+def build(name: str, lang: str) -> nbformat.NotebookNode:
+    """The notebook of ``name`` in ``lang``, built from its source, without outputs.
+
+    Cell ids are their positions, so rebuilding an unchanged source changes nothing.
+    """
+    notebook = jupytext.read(source_path(name, lang))
+    notebook.metadata = nbformat.from_dict(METADATA)
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index}"
+        cell.metadata = nbformat.from_dict({})
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.validate(notebook)
+    return notebook
 
 
 #: Variables of the caller that must not reach a kernel: they would point boto3 elsewhere.
@@ -72,9 +119,8 @@ def workshop_environment(endpoint_url: str, scratch: Path) -> dict[str, str]:
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "PYTHONHASHSEED": "0",
     }
-    data = os.environ.get("MOVIELENS_DIR") or str(ROOT.parent / "shared" / "data")
-    if Path(data).is_dir():
-        env["MOVIELENS_DIR"] = data
+    if os.environ.get("MOVIELENS_DIR"):
+        env["MOVIELENS_DIR"] = os.environ["MOVIELENS_DIR"]
     return env
 
 
@@ -98,78 +144,91 @@ def kernel_environment(
 
 
 def execute(
-    notebook: nbformat.NotebookNode, env: Mapping[str, str] | None = None, *, timeout: int = 600
+    notebook: nbformat.NotebookNode,
+    env: Mapping[str, str] | None = None,
+    *,
+    timeout: int = 600,
+    cwd: Path = ROOT,
 ) -> None:
     """Execute ``notebook`` in place in a fresh python3 kernel started with ``env`` (default
-    ``os.environ``), in the repository folder as an attendee's Jupyter would.
+    ``os.environ``), in ``cwd`` (the notebook's folder) as an attendee's Jupyter would.
+
+    The kernel talks over IPC sockets in a private temporary folder: over TCP ipykernel warns
+    on every start that the traffic is unencrypted.
 
     Raises ``nbclient.exceptions.CellExecutionError`` when a cell fails; the cells run until
     then keep their outputs.
     """
-    client = NotebookClient(
-        notebook,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(ROOT)}},
-    )
-    client.execute(**({"env": dict(env)} if env is not None else {}))
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        # nbclient makes (and shuts down) the kernel manager; the config sets its transport.
+        ipc = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
+        client = NotebookClient(
+            notebook,
+            config=ipc,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(cwd)}},
+        )
+        client.execute(**({"env": dict(env)} if env is not None else {}))
 
 
 def run_notebook(
     path: Path, env: Mapping[str, str] | None = None, *, timeout: int = 600
 ) -> nbformat.NotebookNode:
-    """Read the notebook at ``path``, :func:`execute` it and return it."""
+    """Read the notebook at ``path``, :func:`execute` it in its folder and return it."""
     notebook = nbformat.read(path, as_version=4)
-    execute(notebook, env, timeout=timeout)
+    execute(notebook, env, timeout=timeout, cwd=path.parent)
     return notebook
 
 
-def mask_account(notebook: nbformat.NotebookNode) -> None:
-    """Replace 12-digit account ids in every output with :data:`ACCOUNT_MASK`."""
-
-    def scrub(value):
-        if isinstance(value, str):
-            return _ACCOUNT.sub(ACCOUNT_MASK, value)
-        if isinstance(value, list):
-            return [scrub(v) for v in value]
-        if isinstance(value, dict):
-            return {k: scrub(v) for k, v in value.items()}
-        return value
-
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [nbformat.from_dict(scrub(dict(o))) for o in cell.outputs]
-
-
 def run(
-    notebooks: list[Path],
+    lang: str,
     out_dir: Path,
     *,
-    in_place: bool,
     timeout: int,
     env: Mapping[str, str] | None = None,
+    names: tuple[str, ...] = NAMES,
 ) -> list[float]:
-    """Execute the notebooks in order, one kernel each, writing each (even a failed one)."""
+    """Build each notebook of ``lang`` from its source and execute it in the language's folder
+    of the repository, in order, one kernel each; write each (even a failed one) to the
+    language's folder under ``out_dir``."""
+    target_dir = notebook_folder(lang, out_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
     times = []
-    for path in notebooks:
-        notebook = nbformat.read(path, as_version=4)
+    for name in names:
+        notebook = build(name, lang)
         started = time.perf_counter()
         try:
-            execute(notebook, env, timeout=timeout)
+            execute(notebook, env, timeout=timeout, cwd=notebook_folder(lang))
         finally:
             elapsed = time.perf_counter() - started
             times.append(elapsed)
-            target = path if in_place else out_dir / path.name
-            if in_place:
-                mask_account(notebook)
-            nbformat.write(notebook, target)
-        print(f"  {path.name:66} {elapsed:6.1f} s", flush=True)
+            nbformat.write(notebook, target_dir / f"{name}.ipynb")
+        print(f"  {lang}/{name + '.ipynb':66} {elapsed:6.1f} s", flush=True)
     return times
+
+
+def refresh_prose(name: str, lang: str, root: Path = ROOT) -> bool:
+    """Rebuild the committed notebook from its source keeping its outputs, when only markdown
+    changed (the code cells are the same, in the same order). Returns whether it could."""
+    path = notebook_folder(lang, root) / f"{name}.ipynb"
+    old = nbformat.read(path, as_version=4)
+    new = build(name, lang)
+    old_code = [c for c in old.cells if c.cell_type == "code"]
+    new_code = [c for c in new.cells if c.cell_type == "code"]
+    if [c.source for c in old_code] != [c.source for c in new_code]:
+        return False
+    for before, after in zip(old_code, new_code, strict=True):
+        after.outputs, after.execution_count = before.outputs, before.execution_count
+    nbformat.write(new, path)
+    return True
 
 
 def lab_command(notebook_dir: Path = ROOT) -> list[str]:
     """What ``make lab`` runs, with the environment of :func:`lab_environment`."""
-    return [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(notebook_dir)]
+    command = [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(notebook_dir)]
+    # JupyterLab refuses to run as root (containers) unless told to.
+    return [*command, "--allow-root"] if os.geteuid() == 0 else command
 
 
 def lab_environment(endpoint_url: str, scratch: Path = LAB_SCRATCH) -> dict[str, str]:
@@ -240,7 +299,19 @@ def lab(seed: int, *, dry_run: bool = False) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--in-place", action="store_true", help="refresh the committed notebooks")
+    parser.add_argument(
+        "--lang",
+        choices=(*LANGUAGES, "all"),
+        default=None,
+        help="which notebooks: ko (Korean, the default), en, or all (default with --in-place)",
+    )
     parser.add_argument("--out", default=str(ROOT / "build" / "workshop"), help="output folder")
+    parser.add_argument(
+        "--prose-only",
+        action="store_true",
+        help="with --in-place: rebuild the markdown of notebooks whose code is unchanged, "
+        "keeping their outputs (nothing runs)",
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     parser.add_argument("--lab", action="store_true", help="open JupyterLab on the endpoint")
@@ -265,25 +336,35 @@ def main(argv: list[str] | None = None) -> int:
     if args.lab:
         return lab(args.seed, dry_run=args.dry_run)
 
-    if args.in_place:
-        import build_notebooks
+    import preflight  # before anything is written: missing data is one clear line, not a traceback
 
-        build_notebooks.main()
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [ROOT / name for name in NOTEBOOKS]
-
-    started = time.perf_counter()
-    server = start_server(args.seed)
-    try:
-        with tempfile.TemporaryDirectory(prefix="workshop-") as scratch:
-            env = kernel_environment(server.url, Path(scratch))
-            print(f"personalize-local at {server.url}; running {len(paths)} notebooks", flush=True)
-            run(paths, out_dir, in_place=args.in_place, timeout=args.timeout, env=env)
-    finally:
-        server.stop()
-    where = ROOT if args.in_place else out_dir
-    print(f"Executed notebooks in {where} ({time.perf_counter() - started:.0f} s in all)")
+    if problem := preflight.check():
+        print(problem, file=sys.stderr)
+        return 2
+    chosen = args.lang or ("all" if args.in_place else "ko")
+    languages = LANGUAGES if chosen == "all" else (chosen,)
+    if args.prose_only:
+        if not args.in_place:
+            parser.error("--prose-only goes with --in-place")
+        stale = [f"{lang}/{name}" for lang in languages for name in NAMES
+                 if not refresh_prose(name, lang)]  # fmt: skip
+        if stale:
+            print("code changed, run `make notebooks`:", ", ".join(stale))
+        return 1 if stale else 0
+    out_dir = ROOT if args.in_place else Path(args.out)
+    for lang in languages:
+        started = time.perf_counter()
+        # Each language gets its own fresh, seeded endpoint, as nbval gives it.
+        server = start_server(args.seed)
+        try:
+            with tempfile.TemporaryDirectory(prefix="workshop-") as scratch:
+                env = kernel_environment(server.url, Path(scratch))
+                print(f"personalize-local at {server.url}; running {lang} notebooks", flush=True)
+                run(lang, out_dir, timeout=args.timeout, env=env)
+        finally:
+            server.stop()
+        where = notebook_folder(lang, out_dir)
+        print(f"Executed notebooks in {where} ({time.perf_counter() - started:.0f} s in all)")
     return 0
 
 

@@ -208,12 +208,11 @@ def main(seed: int, timeout: int, out_dir: Path) -> int:
         role_name = outputs["NotebookRoleArn"].rsplit("/", 1)[-1]
         principal = f"arn:aws:sts::{Settings().account_id}:assumed-role/{role_name}/"
         print(f"stack {STACK} deployed; notebooks run as {principal}SageMaker", flush=True)
-        paths = [ROOT / name for name in run_workshop.NOTEBOOKS]
         with tempfile.TemporaryDirectory(prefix="workshop-stack-role-") as scratch:
             env = run_workshop.kernel_environment(enforcing.url, Path(scratch))
             env.update(credentials, WORKSHOP_STACK_NAME=STACK)
             try:
-                run_workshop.run(paths, out_dir, in_place=False, timeout=timeout, env=env)
+                run_workshop.run("ko", out_dir, timeout=timeout, env=env)
             except CellExecutionError:
                 denied = first_denial(read_log(auth_log, principal))
                 if denied is not None:

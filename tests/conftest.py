@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import boto3
@@ -15,6 +16,7 @@ import urllib3
 from personalize_local.config import Settings
 from personalize_local.protocol import strict
 from personalize_local.server import LocalServer
+from tests import movielens
 
 REGION = "us-east-1"
 
@@ -45,6 +47,15 @@ def server() -> Iterator[LocalServer]:
 @pytest.fixture(scope="session")
 def endpoint_url(server: LocalServer) -> str:
     return server.url
+
+
+@pytest.fixture
+def movielens_small(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The MovieLens root holding ml-latest-small, exported as ``$MOVIELENS_DIR`` for the test
+    (skipped without it; failing in CI, see :mod:`tests.movielens`)."""
+    folder = movielens.require("ml-latest-small")
+    monkeypatch.setenv("MOVIELENS_DIR", str(folder))
+    return folder
 
 
 def reset(endpoint_url: str) -> None:

@@ -24,8 +24,9 @@ The Personalize frames:
   created at the latest interaction: it is *new*. That is what User-Personalization's
   exploration looks at (``explorationItemAgeCutOff`` counts days back from the latest
   interaction), so cold items are the ones it explores.
-* :func:`warm_cold_split` and :func:`temporal_holdout`: the seeded item split of the cold-start
-  lesson and the per-user "latest 10%" holdout of module 5.
+* :func:`newest_items_split`: the cold-start lesson's items, the newest by first rating;
+  :func:`warm_cold_split`: a seeded random item split; :func:`temporal_holdout`: the per-user
+  "latest 10%" holdout of module 5.
 """
 
 from __future__ import annotations
@@ -478,6 +479,43 @@ def warm_cold_split(
     shuffled = np.random.default_rng(seed).permutation(unique)
     n_cold = int(len(unique) * cold_fraction)
     return np.sort(shuffled[n_cold:]), np.sort(shuffled[:n_cold])
+
+
+def newest_items_split(
+    interactions: pd.DataFrame, cold_fraction: float = 0.1
+) -> tuple[np.ndarray, np.ndarray, pd.Timestamp]:
+    """Split items into warm and cold by when they were first rated: the newest are cold.
+
+    A catalogue's cold items are its new ones, so the ``floor(n * cold_fraction)`` items whose
+    first interaction is latest become cold (kept out of training), the rest warm. Ties on the
+    first timestamp are broken by item id, so the split is the same whatever the row order.
+
+    Parameters
+    ----------
+    interactions : pandas.DataFrame
+        With ``ITEM_ID`` and ``TIMESTAMP`` (Unix seconds).
+    cold_fraction : float
+        Share of items that become cold, in [0, 1].
+
+    Returns
+    -------
+    (warm, cold, cutoff) : tuple
+        ``warm`` and ``cold`` sorted, disjoint numpy arrays that together hold every distinct
+        id; ``cutoff`` the first-rating time (UTC) of the oldest cold item (``NaT`` if none).
+    """
+    if not 0.0 <= cold_fraction <= 1.0:
+        raise ValueError(f"cold_fraction must lie in [0, 1], not {cold_fraction}")
+    first = interactions.groupby("ITEM_ID")["TIMESTAMP"].min()
+    order = first.reset_index().sort_values(["TIMESTAMP", "ITEM_ID"], kind="stable")
+    n_cold = int(len(order) * cold_fraction)
+    split = len(order) - n_cold
+    warm, cold = order["ITEM_ID"].to_numpy()[:split], order["ITEM_ID"].to_numpy()[split:]
+    cutoff = (
+        pd.to_datetime(int(order["TIMESTAMP"].iloc[split]), unit="s", utc=True)
+        if n_cold
+        else pd.NaT
+    )
+    return np.sort(warm), np.sort(cold), cutoff
 
 
 def temporal_holdout(

@@ -15,16 +15,25 @@ original workshop's ``put_bucket_policy`` overwrote whatever a shared bucket alr
 clean-up notebook, on buckets this module created (``source == "created"``); a stack's bucket
 goes with its stack.
 
+The stack's name is :func:`find_stack_name`: ``WORKSHOP_STACK_NAME``, else the file the notebook
+instance's lifecycle configuration writes, else ``PersonalizePOC``. Attendees who share one
+account keep apart by :func:`attendee`, a short id in every resource name
+(:func:`workshop_prefix`).
+
 The statements and Sids here are the ones the template declares; a test keeps the two in step.
 Written for Python 3.10 as well, the version of SageMaker's ``conda_python3`` kernel.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -34,22 +43,19 @@ from botocore.exceptions import ClientError
 DEFAULT_STACK_NAME = "PersonalizePOC"
 BUCKET_OUTPUT = "BucketName"
 ROLE_OUTPUT = "PersonalizeRoleArn"
-#: The stack names its SSM parameters after itself, so attendees' stacks in one account differ.
-PARAMETER_PREFIX = "/personalize-workshop/{stack}/"
-BUCKET_PARAMETER = PARAMETER_PREFIX + "bucket-name"
-ROLE_PARAMETER = PARAMETER_PREFIX + "personalize-role-arn"
-STACK_NAME_VARIABLE = "WORKSHOP_STACK_NAME"
+PARAMETER_ROOT = "/personalize-workshop"
 
-
-def default_stack_name() -> str:
-    """``$WORKSHOP_STACK_NAME``, else :data:`DEFAULT_STACK_NAME`."""
-    return os.environ.get(STACK_NAME_VARIABLE) or DEFAULT_STACK_NAME
-
-
-def parameter_names(stack_name: str) -> tuple[str, str]:
-    """The SSM parameters holding the bucket name and the role ARN of ``stack_name``."""
-    return BUCKET_PARAMETER.format(stack=stack_name), ROLE_PARAMETER.format(stack=stack_name)
-
+STACK_NAME_ENV = "WORKSHOP_STACK_NAME"
+ATTENDEE_ENV = "WORKSHOP_ATTENDEE"
+#: Written by the notebook instance's lifecycle configuration: ``{"stackName": "…"}``.
+LIFECYCLE_FILE = Path("/home/ec2-user/SageMaker/.personalize-workshop.json")
+#: Present on SageMaker notebook instances; ``ResourceName`` is the instance's name, see
+#: https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-metadata.html
+NOTEBOOK_METADATA = Path("/opt/ml/metadata/resource-metadata.json")
+NAME_PREFIX = "personalize-workshop"
+#: Personalize names allow 63 characters; the attendee id stays short so every workshop name
+#: (``personalize-workshop-<attendee>-user-personalization-v2``, …) fits.
+ATTENDEE_MAX = 12
 
 #: Where the notebooks put things in the bucket.
 DATA_PREFIX = "data/"
@@ -84,6 +90,70 @@ class WorkshopResources:
     source: str
 
 
+def parameter_names(stack: str) -> tuple[str, str]:
+    """The SSM parameters (bucket, role ARN) the stack named ``stack`` writes."""
+    return f"{PARAMETER_ROOT}/{stack}/bucket-name", f"{PARAMETER_ROOT}/{stack}/personalize-role-arn"
+
+
+def find_stack_name(
+    environ: Mapping[str, str] | None = None, lifecycle_file: Path = LIFECYCLE_FILE
+) -> str:
+    """The workshop stack's name: ``WORKSHOP_STACK_NAME``, else the lifecycle file's
+    ``stackName``, else ``PersonalizePOC``."""
+    environ = os.environ if environ is None else environ
+    if environ.get(STACK_NAME_ENV, "").strip():
+        return environ[STACK_NAME_ENV].strip()
+    try:
+        named = json.loads(lifecycle_file.read_text()).get("stackName")
+    except (OSError, ValueError, AttributeError):
+        named = None
+    return named.strip() if isinstance(named, str) and named.strip() else DEFAULT_STACK_NAME
+
+
+def _short_id(text: str) -> str:
+    """``text`` as a name part: lower-case letters, digits and dashes, at most
+    :data:`ATTENDEE_MAX` long (a longer one keeps its start and a hash of the whole)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) <= ATTENDEE_MAX:
+        return slug
+    return slug[:5].strip("-") + "-" + hashlib.sha256(slug.encode()).hexdigest()[:6]
+
+
+def attendee(
+    session: boto3.Session,
+    environ: Mapping[str, str] | None = None,
+    metadata_file: Path = NOTEBOOK_METADATA,
+) -> str:
+    """A short, stable, lower-case id of whoever runs the notebooks.
+
+    ``WORKSHOP_ATTENDEE`` when set; else the SageMaker notebook instance's name; else six hex
+    characters of a SHA-256 of the caller's ARN (``sts:GetCallerIdentity``), so the same
+    person gets the same id on every run and two people in one account get different ones.
+    """
+    environ = os.environ if environ is None else environ
+    chosen = _short_id(environ.get(ATTENDEE_ENV, ""))
+    if chosen:
+        return chosen
+    try:
+        instance = _short_id(json.loads(metadata_file.read_text()).get("ResourceName") or "")
+    except (OSError, ValueError, AttributeError):
+        instance = ""
+    if instance:
+        return instance
+    arn = session.client("sts").get_caller_identity()["Arn"]
+    return hashlib.sha256(arn.encode()).hexdigest()[:6]
+
+
+def workshop_prefix(attendee_id: str) -> str:
+    """The name every Personalize resource of this attendee starts with."""
+    return f"{NAME_PREFIX}-{attendee_id}"
+
+
+def mask_account(account_id: str) -> str:
+    """An account id as notebooks print it: only its last four digits."""
+    return "*" * (len(account_id) - 4) + account_id[-4:]
+
+
 def discover(
     session: boto3.Session,
     stack_name: str | None = None,
@@ -97,8 +167,8 @@ def discover(
     session:
         The boto3 session to use (its Region is the workshop's Region).
     stack_name:
-        Name of the stack launched from ``cloudformation/PersonalizePOC.yaml`` (default
-        :func:`default_stack_name`).
+        Name of the stack launched from ``cloudformation/PersonalizePOC.yaml``; default
+        :func:`find_stack_name`.
     ensure_bucket_policy:
         When the bucket comes from the stack or SSM, check that its policy grants Personalize
         access and merge the statements in when they are missing (moto's CloudFormation, behind
@@ -108,7 +178,7 @@ def discover(
     The TLS-only Deny is only ever added when the session reaches S3 over HTTPS (always, on
     AWS): over plain HTTP, i.e. a local endpoint, it would refuse every request, ours included.
     """
-    stack_name = stack_name or default_stack_name()
+    stack_name = stack_name or find_stack_name()
     found = _from_stack(session, stack_name) or _from_parameters(session, stack_name)
     if found is None:
         return create_resources(session)

@@ -1,20 +1,33 @@
 """Tables and charts for the notebooks.
 
 Tables turn item ids into titles and genres (a title is a string, never a one-element list, so
-column headers stay readable). Each plot function returns a :class:`matplotlib.figure.Figure`
-made without pyplot: a notebook shows it once, as the cell's value, and a test can render it
-with any backend.
+column headers stay readable).
+
+Each ``plot_*`` function draws a :class:`matplotlib.figure.Figure` without pyplot, renders it to
+PNG itself and shows that with IPython's ``display``: one ``image/png`` output, whatever
+matplotlib backend the kernel has (SageMaker's conda_python3, JupyterLab, nbclient), and no
+``<Figure …>`` text. It returns None. ``plot_x.figure(...)`` returns the figure undrawn, for
+tests. Labels speak the notebook's language (:func:`workshop.lang.tr`); Korean is drawn with
+NanumGothic, the font the ``koreanize-matplotlib`` package ships.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+import functools
+import importlib.util
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ParamSpec
 
+import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
+
+from workshop.lang import tr
 
 UNKNOWN_TITLE = "(unknown item)"
 
@@ -114,14 +127,76 @@ def history_table(
 
 
 # ------------------------------------------------------------------------------------------------
-# Exploration plots
+# Showing a chart
 # ------------------------------------------------------------------------------------------------
+
+#: The Korean font (it has Latin letters too); DejaVu Sans, matplotlib's own, draws any glyph
+#: NanumGothic lacks.
+KOREAN_FONT = "NanumGothic"
+_STYLE = {
+    "font.family": [KOREAN_FONT, "DejaVu Sans"],
+    # NanumGothic has no U+2212 MINUS SIGN: negative tick labels use the ASCII hyphen instead.
+    "axes.unicode_minus": False,
+}
+_P = ParamSpec("_P")
+
+
+@functools.cache
+def _register_korean_font() -> None:
+    """Add koreanize-matplotlib's NanumGothic files to matplotlib's font list (once). The
+    package is found, not imported: importing it would change matplotlib's global settings."""
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("koreanize-matplotlib is needed: pip install -r requirements.txt")
+    for folder in spec.submodule_search_locations:
+        for font in sorted(Path(folder, "fonts").glob("*.ttf")):
+            font_manager.fontManager.addfont(str(font))
+
+
+def render_png(fig: Figure, dpi: int = 100) -> bytes:
+    """``fig`` as PNG bytes, drawn with the Korean font."""
+    _register_korean_font()
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_STYLE):
+        fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def show(fig: Figure) -> None:
+    """Show ``fig`` as one ``image/png`` output (raw, so no text repr goes with it)."""
+    from IPython.display import display
+
+    display({"image/png": render_png(fig)}, raw=True)
+
+
+def _shown(draw: Callable[_P, Figure]) -> Callable[_P, None]:
+    """``draw`` made into a plot helper that shows its figure; ``.figure`` keeps ``draw``."""
+
+    @functools.wraps(draw)
+    def plot(*args: _P.args, **kwargs: _P.kwargs) -> None:
+        show(_drawn(draw, *args, **kwargs))
+
+    plot.figure = functools.partial(_drawn, draw)  # type: ignore[attr-defined]
+    return plot
+
+
+def _drawn(draw: Callable[..., Figure], *args: Any, **kwargs: Any) -> Figure:
+    # Fonts are chosen when text is created, so the style applies while drawing too.
+    _register_korean_font()
+    with matplotlib.rc_context(_STYLE):
+        return draw(*args, **kwargs)
 
 
 def _figure(width: float = 9.0, height: float = 4.0) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+# ------------------------------------------------------------------------------------------------
+# Exploration plots
+# ------------------------------------------------------------------------------------------------
+
+
+@_shown
 def plot_rating_distribution(ratings: pd.DataFrame, watch_threshold: float | None = 4.0) -> Figure:
     """Bar chart of how many ratings have each value.
 
@@ -150,12 +225,18 @@ def plot_rating_distribution(ratings: pd.DataFrame, watch_threshold: float | Non
             ha="center",
         )
     ax.set_xticks(values)
-    ax.set_xlabel("rating")
-    ax.set_ylabel("number of ratings")
-    ax.set_title(f"Rating distribution ({len(ratings):,} ratings)")
+    ax.set_xlabel(tr("평점", "rating"))
+    ax.set_ylabel(tr("평점 수", "number of ratings"))
+    ax.set_title(
+        tr(
+            f"평점 분포 (평점 {len(ratings):,}개)",
+            f"Rating distribution ({len(ratings):,} ratings)",
+        )
+    )
     return fig
 
 
+@_shown
 def plot_interactions_per_user(interactions: pd.DataFrame) -> Figure:
     """Histogram (log-spaced bins) of the number of interactions per user, with the median
     and the 90th percentile marked."""
@@ -168,14 +249,21 @@ def plot_interactions_per_user(interactions: pd.DataFrame) -> Figure:
     ax.set_xscale("log")
     for q, style in ((50, "-"), (90, "--")):
         value = np.percentile(per_user, q)
-        ax.axvline(value, color="tab:red", linestyle=style, label=f"{q}th percentile: {value:g}")
+        label = tr(f"{q} 백분위수: {value:g}", f"{q}th percentile: {value:g}")
+        ax.axvline(value, color="tab:red", linestyle=style, label=label)
     ax.legend()
-    ax.set_xlabel("interactions per user (log scale)")
-    ax.set_ylabel("number of users")
-    ax.set_title(f"Interactions per user ({len(per_user):,} users)")
+    ax.set_xlabel(tr("사용자당 상호 작용 수 (로그 척도)", "interactions per user (log scale)"))
+    ax.set_ylabel(tr("사용자 수", "number of users"))
+    ax.set_title(
+        tr(
+            f"사용자당 상호 작용 (사용자 {len(per_user):,}명)",
+            f"Interactions per user ({len(per_user):,} users)",
+        )
+    )
     return fig
 
 
+@_shown
 def plot_item_popularity(interactions: pd.DataFrame, head: float = 0.2) -> Figure:
     """The long tail: interactions per item, most popular first (log scale), with the
     cumulative share of all interactions on a second axis.
@@ -194,25 +282,39 @@ def plot_item_popularity(interactions: pd.DataFrame, head: float = 0.2) -> Figur
     ax = fig.add_subplot()
     ax.plot(ranks, counts, color="tab:blue")
     ax.set_yscale("log")
-    ax.set_xlabel("items, most popular first")
-    ax.set_ylabel("interactions per item (log scale)", color="tab:blue")
+    ax.set_xlabel(tr("아이템 (인기순)", "items, most popular first"))
+    ax.set_ylabel(
+        tr("아이템당 상호 작용 수 (로그 척도)", "interactions per item (log scale)"),
+        color="tab:blue",
+    )
     twin = ax.twinx()
     twin.plot(ranks, share, color="tab:orange")
     twin.set_ylim(0, 1.02)
     twin.yaxis.set_major_formatter(PercentFormatter(1.0))
-    twin.set_ylabel("cumulative share of interactions", color="tab:orange")
+    twin.set_ylabel(
+        tr("상호 작용 누적 비율", "cumulative share of interactions"), color="tab:orange"
+    )
     cut = max(1, round(len(counts) * head))
     twin.axvline(cut, color="grey", linestyle="--")
     twin.annotate(
-        f"top {head:.0%} of items: {share[cut - 1]:.0%} of interactions",
+        tr(
+            f"상위 {head:.0%} 아이템: 상호 작용의 {share[cut - 1]:.0%}",
+            f"top {head:.0%} of items: {share[cut - 1]:.0%} of interactions",
+        ),
         xy=(cut, share[cut - 1]),
         xytext=(8, -18),
         textcoords="offset points",
     )
-    ax.set_title(f"Item popularity: the long tail ({len(counts):,} items)")
+    ax.set_title(
+        tr(
+            f"아이템 인기도: 롱테일 (아이템 {len(counts):,}개)",
+            f"Item popularity: the long tail ({len(counts):,} items)",
+        )
+    )
     return fig
 
 
+@_shown
 def plot_activity_over_time(interactions: pd.DataFrame, freq: str = "MS") -> Figure:
     """Interactions and active users per period (default per month), from ``TIMESTAMP``."""
     when = pd.to_datetime(interactions["TIMESTAMP"].to_numpy(), unit="s")
@@ -222,11 +324,11 @@ def plot_activity_over_time(interactions: pd.DataFrame, freq: str = "MS") -> Fig
     fig = _figure(9, 5)
     top, bottom = fig.subplots(2, 1, sharex=True)
     top.plot(events.index, events.to_numpy(), color="tab:blue")
-    top.set_ylabel("interactions")
-    top.set_title("Activity over time")
+    top.set_ylabel(tr("상호 작용 수", "interactions"))
+    top.set_title(tr("시간에 따른 활동", "Activity over time"))
     bottom.plot(users.index, users.to_numpy(), color="tab:green")
-    bottom.set_ylabel("active users")
-    bottom.set_xlabel("time")
+    bottom.set_ylabel(tr("활성 사용자 수", "active users"))
+    bottom.set_xlabel(tr("시간", "time"))
     return fig
 
 
@@ -235,8 +337,9 @@ def plot_activity_over_time(interactions: pd.DataFrame, freq: str = "MS") -> Fig
 # ------------------------------------------------------------------------------------------------
 
 
+@_shown
 def plot_metrics(
-    table: pd.DataFrame, columns: Iterable[str] | None = None, title: str = "Metrics"
+    table: pd.DataFrame, columns: Iterable[str] | None = None, title: str | None = None
 ) -> Figure:
     """Grouped bar chart of a metrics table (rows = models, columns = metrics).
 
@@ -246,8 +349,8 @@ def plot_metrics(
         From :func:`workshop.evaluate.metrics_table`.
     columns : iterable of str, optional
         The metrics to show (default every column).
-    title : str
-        Chart title.
+    title : str, optional
+        Chart title (default "지표" / "Metrics").
     """
     chosen = list(columns) if columns is not None else list(table.columns)
     data = table[chosen].astype(float)
@@ -260,7 +363,7 @@ def plot_metrics(
         ax.bar(x + (i - (n_models - 1) / 2) * width, row.fillna(0).to_numpy(), width, label=model)
     ax.set_xticks(x)
     ax.set_xticklabels(chosen)
-    ax.set_ylabel("value")
-    ax.set_title(title)
+    ax.set_ylabel(tr("값", "value"))
+    ax.set_title(title if title is not None else tr("지표", "Metrics"))
     ax.legend(fontsize="small")
     return fig

@@ -32,6 +32,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from .lang import tr
 from .wait import DEFAULT_POLL, NOT_FOUND, ResourceFailed, error_code, until_done
 
 ALREADY_EXISTS = "ResourceAlreadyExistsException"
@@ -140,7 +141,12 @@ def create_or_reuse(create: Callable[..., Mapping[str, Any]], **params: Any) -> 
         found = _reusable_version(client, params["solutionArn"])
         if found is not None:
             status = _status_of(found)
-            print(f"Reusing solution version {_tail(found)} ({status}) of an earlier run.")
+            print(
+                tr(
+                    f"이전 실행의 솔루션 버전 {_tail(found)}({status})을 재사용합니다.",
+                    f"Reusing solution version {_tail(found)} ({status}) of an earlier run.",
+                )
+            )
             return {"solutionVersionArn": found["solutionVersionArn"]}
         return dict(create(**params))
     kind = _KINDS.get(operation)
@@ -149,9 +155,10 @@ def create_or_reuse(create: Callable[..., Mapping[str, Any]], **params: Any) -> 
     try:
         return dict(create(**params))
     except ClientError as error:
-        # A second event tracker for a dataset group may be refused as a limit instead.
-        collided = (ALREADY_EXISTS, LIMIT_EXCEEDED) if kind.one_per_scope else (ALREADY_EXISTS,)
-        if error_code(error) not in collided:
+        # A name taken by an earlier run may be refused as a limit instead (a second event
+        # tracker for a dataset group; a sixth campaign once the earlier five are active): reuse
+        # the resource of that name if there is one, whichever check the service made first.
+        if error_code(error) not in (ALREADY_EXISTS, LIMIT_EXCEEDED):
             raise
         existing = _find(client, kind, params)
         if existing is None:
@@ -160,11 +167,35 @@ def create_or_reuse(create: Callable[..., Mapping[str, Any]], **params: Any) -> 
     status = _status_of(existing)
     if status.startswith("DELETE"):
         raise RuntimeError(
-            f"The {kind.noun} {name!r} is being deleted ({status}). Wait until notebook 06 has "
-            "finished, then run this cell again."
+            tr(
+                f"{NOUNS_KO[kind.noun]} {name!r}을(를) 삭제하는 중입니다({status}). 06 노트북이 "
+                "끝난 뒤 이 셀을 다시 실행하십시오.",
+                f"The {kind.noun} {name!r} is being deleted ({status}). Wait until notebook 06 "
+                "has finished, then run this cell again.",
+            )
         )
-    print(f"Reusing the {kind.noun} {name!r} ({status or 'exists'}) of an earlier run.")
+    shown = status or "EXISTS"
+    print(
+        tr(
+            f"이전 실행의 {NOUNS_KO[kind.noun]} {name!r}({shown})을(를) 재사용합니다.",
+            f"Reusing the {kind.noun} {name!r} ({shown}) of an earlier run.",
+        )
+    )
     return {kind.arn_key: existing[kind.arn_key]}
+
+
+#: What the Korean notebooks call each kind (AWS's Korean documentation's terms).
+NOUNS_KO = {
+    "schema": "스키마",
+    "dataset group": "데이터 세트 그룹",
+    "dataset": "데이터 세트",
+    "dataset import job": "데이터 세트 가져오기 작업",
+    "solution": "솔루션",
+    "campaign": "캠페인",
+    "filter": "필터",
+    "event tracker": "이벤트 트래커",
+    "batch inference job": "배치 추론 작업",
+}
 
 
 def _find(client: Any, kind: _Kind, params: Mapping[str, Any]) -> dict[str, Any] | None:

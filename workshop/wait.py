@@ -22,6 +22,7 @@ once and a 40-minute training job costs a describe call every ``poll`` seconds.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -80,7 +81,7 @@ def wait_until_active(
     poll : float
         Longest pause between two polls, in seconds (polls start 1 s apart and back off).
     progress : bool
-        Show a tqdm progress display with the elapsed time and the current status.
+        Show a progress line with the elapsed time and the current statuses (:class:`Progress`).
     ready : collection of str
         Statuses that end the wait (``("COMPLETED",)`` for a data deletion job).
     name : str, optional
@@ -284,7 +285,7 @@ def until_done(
     finished: dict[str, dict[str, Any]] = {}
     statuses: dict[str, str] = {}
     interval = min(FIRST_POLL, poll)
-    with _progress(progress, name, len(describes)) as bar:
+    with _progress(progress, name, len(describes), clock) as bar:
         while True:
             for label, describe in list(pending.items()):
                 done, statuses[label], response = check(label, describe)
@@ -342,30 +343,90 @@ def _label(describe: Describe, key: Key) -> str:
     return "resource"
 
 
-class _NoBar:
-    """Stands in for a tqdm bar when ``progress=False``."""
+#: ``publish(text, final)`` shows one line of progress: in place of the previous one, and for
+#: the last time when ``final`` is true.
+Publish = Callable[[str, bool], None]
 
-    def __enter__(self) -> _NoBar:
+
+class Progress:
+    """One line, ``"<name>: <n>/<total> ready [<elapsed>, <statuses>]"``, redrawn in place.
+
+    In a notebook the live line is a display updated through its ``display_id``; when the wait
+    ends it is emptied and the final line is printed. So a saved notebook shows the final state
+    (``4/4 ready`` beside the final statuses), never a stale first frame (a tqdm widget saves
+    ``0/4 ready``), and a re-run that ignores display updates (nbval) sees the same outputs: an
+    empty display and the printed final line. Elsewhere it redraws a line on stderr.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        total: int,
+        publish: Publish | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.name, self.total, self.n, self.postfix = name, total, 0, ""
+        self._clock = clock
+        self._start = clock()
+        self._publish = publish or _default_publisher()
+
+    def text(self) -> str:
+        seconds = int(self._clock() - self._start)
+        elapsed = f"{seconds // 60:02d}:{seconds % 60:02d}"
+        postfix = f", {self.postfix}" if self.postfix else ""
+        return f"{self.name}: {self.n}/{self.total} ready [{elapsed}{postfix}]"
+
+    def __enter__(self) -> Progress:
+        self._publish(self.text(), False)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        return None
+        self._publish(self.text(), True)
 
     def update(self, n: int = 1) -> None:
-        return None
+        self.n += n
 
     def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
-        return None
+        self.postfix = s
+        if refresh:
+            self._publish(self.text(), False)
 
 
-def _progress(enabled: bool, name: str, total: int) -> Any:
-    if not enabled:
-        return _NoBar()
-    from tqdm.auto import tqdm
+def _default_publisher() -> Publish:
+    """A display updated in place inside a Jupyter kernel; a redrawn stderr line elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with the workshop's kernel
+        get_ipython = None  # type: ignore[assignment]
+    shell = get_ipython() if get_ipython else None
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        handle = display({"text/plain": ""}, raw=True, display_id=True)
+        shown = [""]
 
-    return tqdm(
-        total=total,
-        desc=name,
-        unit="resource",
-        bar_format="{desc}: {n_fmt}/{total_fmt} ready [{elapsed}{postfix}]",
-    )
+        def publish_display(text: str, final: bool) -> None:
+            live = "" if final else text
+            if live != shown[0]:  # one message per change, not per poll
+                handle.update({"text/plain": live}, raw=True)
+                shown[0] = live
+            if final:
+                print(text, flush=True)
+
+        return publish_display
+
+    def publish_stderr(text: str, final: bool) -> None:
+        sys.stderr.write("\r" + text + ("\n" if final else ""))
+        sys.stderr.flush()
+
+    return publish_stderr
+
+
+def _progress(
+    enabled: bool, name: str, total: int, clock: Callable[[], float] = time.monotonic
+) -> Progress:
+    publish = None if enabled else _silent
+    return Progress(name, total, publish, clock=clock)
+
+
+def _silent(text: str, final: bool) -> None:
+    """The publisher of ``progress=False``: shows nothing."""

@@ -1,31 +1,25 @@
 """Accuracy floors on real data: ml-100k, 4–5 star ratings, the service's protocol.
 
 The data is read from ``$MOVIELENS_DIR/ml-100k`` (default ``<repo>/../shared/data``); the test
-is skipped when it is not there. Floors sit well below the measured values
+is skipped when it is not there (fails in CI). Floors sit well below the measured values
 (bench/RESULTS.md) and above what popularity reaches, so a broken model fails.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from personalize_local.evaluation import solution_metrics
 from personalize_local.models import InteractionData
-
-REPO = Path(__file__).resolve().parents[2]
-ML100K = Path(os.environ.get("MOVIELENS_DIR", REPO.parent / "shared" / "data")) / "ml-100k"
+from tests import movielens
 
 
 @pytest.fixture(scope="module")
 def ml100k_positive() -> InteractionData:
-    if not (ML100K / "u.data").exists():
-        pytest.skip(f"MovieLens 100k not found at {ML100K} (set MOVIELENS_DIR)")
+    ml100k = movielens.require("ml-100k") / "ml-100k"
     ratings = pd.read_csv(
-        ML100K / "u.data", sep="\t", names=["USER_ID", "ITEM_ID", "RATING", "TIMESTAMP"]
+        ml100k / "u.data", sep="\t", names=["USER_ID", "ITEM_ID", "RATING", "TIMESTAMP"]
     )
     return InteractionData.from_frames(ratings[ratings.RATING > 3])
 

@@ -18,15 +18,18 @@ import pytest
 
 from personalize_local.data import csv_import
 from personalize_local.data.schemas import check_dataset_schema, parse_avro
+from tests import movielens
 from workshop import data
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED = movielens.root()
+# Skipped without the data, except in CI, where the test runs and fails (tests/movielens.py).
 needs_small = pytest.mark.skipif(
-    not (SHARED / "ml-latest-small" / "ratings.csv").exists(),
-    reason=f"ml-latest-small not found in {SHARED}",
+    not movielens.present("ml-latest-small") and not movielens.in_ci(),
+    reason=f"ml-latest-small not found in {SHARED} (set MOVIELENS_DIR)",
 )
 needs_100k = pytest.mark.skipif(
-    not (SHARED / "ml-100k" / "u.data").exists(), reason=f"ml-100k not found in {SHARED}"
+    not movielens.present("ml-100k") and not movielens.in_ci(),
+    reason=f"ml-100k not found in {SHARED} (set MOVIELENS_DIR)",
 )
 
 
@@ -322,6 +325,38 @@ def test_warm_cold_split_is_seeded_and_complete():
     assert len(data.warm_cold_split(range(10), 0.0, seed=1)[1]) == 0
     with pytest.raises(ValueError):
         data.warm_cold_split(range(10), 1.5)
+
+
+def test_newest_items_split_keeps_the_newest_items_cold():
+    day = 86_400
+    frame = pd.DataFrame(
+        {
+            "ITEM_ID": ["a", "b", "c", "d", "a", "e", "c"],
+            "TIMESTAMP": [1 * day, 2 * day, 5 * day, 4 * day, 9 * day, 5 * day, 0],
+        }
+    )
+    # First ratings: c 0, a 1, b 2, d 4, e 5: the newest two are d and e.
+    warm, cold, cutoff = data.newest_items_split(frame, cold_fraction=0.4)
+    assert list(cold) == ["d", "e"] and list(warm) == ["a", "b", "c"]
+    assert cutoff == pd.Timestamp(4 * day, unit="s", tz="UTC")
+    shuffled = frame.sample(frac=1.0, random_state=3)
+    again = data.newest_items_split(shuffled, cold_fraction=0.4)
+    assert list(again[0]) == list(warm) and list(again[1]) == list(cold)
+    warm, cold, cutoff = data.newest_items_split(frame, cold_fraction=0.0)
+    assert len(cold) == 0 and len(warm) == 5 and pd.isna(cutoff)
+    with pytest.raises(ValueError):
+        data.newest_items_split(frame, cold_fraction=1.5)
+
+
+@needs_small
+def test_newest_items_split_on_movielens_keeps_old_classics_warm(shared_data):
+    frame = data.interactions(data.load_ratings())
+    warm, cold, cutoff = data.newest_items_split(frame, cold_fraction=0.1)
+    assert len(cold) == frame.ITEM_ID.nunique() // 10
+    assert "1" in set(warm)  # Toy Story (1995) was rated from the start
+    first = frame.groupby("ITEM_ID").TIMESTAMP.min()
+    assert first[list(cold)].min() >= first[list(warm)].max()
+    assert first[list(cold)].min() == cutoff.timestamp()
 
 
 # ------------------------------------------------------------------------------ temporal holdout

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import json
 from functools import partial
-from pathlib import Path
 
 import pytest
 
 from tests.wire.s3data import ROLE_ARN, put, workshop_bucket
 from workshop import data, evaluate, wait
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 RECIPE = "arn:aws:personalize:::recipe/{}"
 
 
 @pytest.fixture
-def small_slice(monkeypatch):
-    if not (SHARED / "ml-latest-small" / "ratings.csv").exists():
-        pytest.skip("ml-latest-small not found")
-    monkeypatch.setenv(data.ENV_DIR, str(SHARED))
+def small_slice(movielens_small):
     frame = data.interactions(data.load_ratings())
     top_items = frame.ITEM_ID.value_counts().index[:400]
     frame = frame[frame.ITEM_ID.isin(top_items)]

@@ -38,13 +38,21 @@ def test_lab_environment_is_the_workshop_wiring_without_foreign_credentials(monk
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "MPLBACKEND"):
         assert name not in env
     assert env["PATH"]  # the rest of the caller's environment is kept
-    assert run_workshop.lab_command() == [
+    assert run_workshop.lab_command()[:5] == [
         sys.executable,
         "-m",
         "jupyterlab",
         "--notebook-dir",
         str(ROOT),
     ]
+
+
+def test_lab_allows_root_only_as_root(monkeypatch):
+    # JupyterLab refuses to run as root (containers) without --allow-root.
+    monkeypatch.setattr(run_workshop.os, "geteuid", lambda: 0)
+    assert run_workshop.lab_command()[-1] == "--allow-root"
+    monkeypatch.setattr(run_workshop.os, "geteuid", lambda: 1000)
+    assert "--allow-root" not in run_workshop.lab_command()
 
 
 def test_make_lab_runs_the_script_with_lab():
@@ -72,7 +80,7 @@ def test_lab_dry_run_wires_a_kernel_to_personalize_local_and_stops_it():
 
     endpoint = config["endpoint"]
     assert urlparse(endpoint).hostname == "127.0.0.1"
-    assert config["command"][1:] == ["-m", "jupyterlab", "--notebook-dir", str(ROOT)]
+    assert config["command"][1:5] == ["-m", "jupyterlab", "--notebook-dir", str(ROOT)]
     env = config["env"]
     assert env["AWS_ENDPOINT_URL"] == endpoint
     assert env["IPYTHONDIR"] == str(ROOT / "build" / "lab" / "ipython")

@@ -51,13 +51,14 @@ def names(items: list[dict], key: str = "name") -> list[str]:
 # ------------------------------------------------------------------------------------------------
 
 
-def test_a_second_create_reuses_the_resource_of_that_name(aws, capsys):
+def test_a_second_create_reuses_the_resource_of_that_name(aws, capsys, monkeypatch):
+    monkeypatch.delenv("WORKSHOP_LANG", raising=False)  # the Korean message, as at the top level
     p = aws.personalize
     first = create_or_reuse(p.create_schema, name="s", schema=json.dumps(INTERACTIONS))
     assert capsys.readouterr().out == ""  # a first run prints nothing extra
     again = create_or_reuse(p.create_schema, name="s", schema=json.dumps(INTERACTIONS))
     assert again == {"schemaArn": first["schemaArn"]}
-    assert "Reusing the schema 's'" in capsys.readouterr().out
+    assert "이전 실행의 스키마 's'(EXISTS)을(를) 재사용합니다." in capsys.readouterr().out
     assert names(p.list_schemas()["schemas"]) == ["s"]
 
     group = create_or_reuse(p.create_dataset_group, name="g")["datasetGroupArn"]
@@ -150,7 +151,7 @@ def test_solutions_versions_and_campaigns_are_reused_without_training_again(aws,
     first = version()["solutionVersionArn"]
     # Still training, or ACTIVE: either way the re-run does not train a second version.
     assert version()["solutionVersionArn"] == first
-    assert "Reusing solution version" in capsys.readouterr().out
+    assert "이전 실행의 솔루션 버전" in capsys.readouterr().out
     settle(partial(p.describe_solution_version, solutionVersionArn=first), "solutionVersion")
     assert version()["solutionVersionArn"] == first
     listed = p.list_solution_versions(solutionArn=solution_arn)["solutionVersions"]
@@ -189,7 +190,8 @@ def stopped_and_fresh(p, group: str) -> None:
     settle(partial(p.describe_solution_version, solutionVersionArn=fresh), "solutionVersion")
 
 
-def test_a_resource_being_deleted_is_not_reused(slow):
+def test_a_resource_being_deleted_is_not_reused(slow, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_LANG", "en")
     p = slow.personalize
     group = dataset_group(slow, name="g")
     wait_until(partial(p.describe_dataset_group, datasetGroupArn=group), "datasetGroup")

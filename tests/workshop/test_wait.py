@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -247,3 +248,58 @@ def test_with_the_local_endpoint(aws):
     assert result["datasetGroup"]["status"] == "ACTIVE"
     personalize.delete_dataset_group(datasetGroupArn=arn)
     wait.wait_until_deleted(describe, poll=0.05, timeout=30, progress=False)
+
+
+# ------------------------------------------------------------------------------ progress display
+def test_progress_line_ends_on_the_final_state(clock, monkeypatch):
+    """The last line published reads n/n ready with the final statuses, and is marked final."""
+    lines: list[tuple[str, bool]] = []
+    bar = wait.Progress("campaigns", 2, publish=lambda text, final: lines.append((text, final)))
+    describes = {
+        "a": describing("campaign", ["CREATE PENDING", "ACTIVE"]),
+        "b": describing("campaign", ["CREATE PENDING", "CREATE IN_PROGRESS", "ACTIVE"]),
+    }
+    monkeypatch.setattr(wait, "_progress", lambda *args: bar)
+    wait.wait_all(describes, sleep=clock.sleep, clock=clock)
+    assert lines[0] == ("campaigns: 0/2 ready [00:00]", False)
+    assert lines[-1][1] is True and all(not final for _, final in lines[:-1])
+    assert lines[-1][0].startswith("campaigns: 2/2 ready [")
+    assert lines[-1][0].endswith(", ACTIVE 2]")
+
+
+def test_progress_elapsed_time_follows_the_clock(clock):
+    lines: list[str] = []
+    bar = wait.Progress("x", 1, publish=lambda text, final: lines.append(text), clock=clock)
+    clock.sleep(75)
+    bar.update(1)
+    bar.set_postfix_str("ACTIVE")
+    assert lines == ["x: 1/1 ready [01:15, ACTIVE]"]
+
+
+CELL = """
+from workshop import wait
+calls = {"n": 0}
+def describe():
+    calls["n"] += 1
+    return {"campaign": {"status": "ACTIVE" if calls["n"] > 2 else "CREATE IN_PROGRESS"}}
+wait.wait_until_active(describe, poll=0.01, name="campaign")["campaign"]["status"]
+"""
+
+
+def test_a_notebook_saves_the_final_state_of_the_progress_line():
+    """Executed by nbclient as the workshop runs notebooks: the saved outputs show the final line
+    (1/1 ready, ACTIVE), never the first frame (0/1 ready). The live display is saved empty, which
+    is also its first content: a re-run that ignores display updates (nbval) sees the same."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CELL)])
+    root = str(Path(__file__).resolve().parents[2])
+    nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": root}}
+    ).execute()
+    outputs = notebook.cells[0].outputs
+    assert [o.output_type for o in outputs] == ["display_data", "stream", "execute_result"]
+    assert outputs[0].data["text/plain"] == ""
+    assert outputs[1].text.startswith("campaign: 1/1 ready [00:0")
+    assert outputs[1].text.endswith(", ACTIVE]\n")
+    assert outputs[2].data["text/plain"] == "'ACTIVE'"
