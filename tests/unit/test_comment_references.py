@@ -24,10 +24,6 @@ FORBIDDEN = {
     "an undefined source tag": re.compile(r"\[(?:Inf|Obs)\]"),
 }
 
-#: Files another branch owns; fixed when the branches merge. Each must then be clean, and its
-#: entry removed (its xfail is strict).
-PENDING = {"tests/workshop/test_metrics.py"}
-
 
 def _files() -> list[str]:
     listed = subprocess.run(
@@ -56,14 +52,8 @@ def offences(name: str) -> list[str]:
 
 
 def test_comments_cite_only_what_a_reader_can_open():
-    found = [line for name in _files() if name not in PENDING for line in offences(name)]
+    found = [line for name in _files() for line in offences(name)]
     assert not found, "\n".join(found)
-
-
-@pytest.mark.parametrize("name", sorted(PENDING))
-@pytest.mark.xfail(strict=True, reason="owned by another branch: fixed at merge")
-def test_pending_files(name):
-    assert not offences(name)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,7 @@
-"""workshop.metrics: the worked examples of metrics-and-anchors.md §3, exactly."""
+"""workshop.metrics: the worked examples of the guide's metric definitions, exactly.
+
+https://docs.aws.amazon.com/personalize/latest/dg/working-with-training-metrics.html#metric-definitions
+"""
 
 from __future__ import annotations
 
