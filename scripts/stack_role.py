@@ -23,9 +23,11 @@ import ast
 import json
 import sys
 import tempfile
+import time
 import types
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +87,9 @@ def first_denial(decisions: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | 
 def privilege_table(
     granted: set[str], decisions: list[dict[str, Any]], allowed_unused: Mapping[str, str]
 ) -> tuple[str, list[str]]:
-    """The granted / used / unused table, and the problems (denials, unlisted unused grants)."""
+    """The granted / used / unused table, and the problems: denials, actions used but not
+    granted, unused grants the allow-list does not name, and allow-list entries that are stale
+    (used after all, or no longer granted)."""
     used = {d["action"] for d in decisions if d["decision"] == "allowed"}
     refused = [d for d in decisions if d["decision"] == "denied"]
     denied = sorted({f"{d['action']} on {d['resource']}" for d in refused})
@@ -103,6 +107,10 @@ def privilege_table(
             state = "UNUSED, NOT LISTED"
             problems.append(f"granted, never used, not in {UNUSED_GRANTS.name}: {action}")
         rows.append(f"  {action:48} {state}")
+    for action in sorted(set(allowed_unused) & used):
+        problems.append(f"listed in {UNUSED_GRANTS.name} but used: {action}")
+    for action in sorted(set(allowed_unused) - granted):
+        problems.append(f"listed in {UNUSED_GRANTS.name} but not granted: {action}")
     header = f"  {'granted action':48} used by notebooks 00-06?"
     return "\n".join([header, *rows]), problems
 
@@ -163,7 +171,7 @@ def deploy(admin: boto3.Session, url: str, stack_name: str = STACK) -> dict[str,
     discovery.add_personalize_statements(
         admin.client("s3", endpoint_url=url), outputs["BucketName"], account
     )
-    return outputs
+    return {**outputs, "StackId": stack_id}
 
 
 def notebook_credentials(admin: boto3.Session, url: str, role_arn: str) -> dict[str, str]:
@@ -177,13 +185,34 @@ def notebook_credentials(admin: boto3.Session, url: str, role_arn: str) -> dict[
     }
 
 
-def main(seed: int, timeout: int, out_dir: Path) -> int:
+def attendee_of(stack_id: str) -> str:
+    """The attendee id the stack gives its notebooks (the lifecycle file's ``attendee``): the
+    first 8 hex digits of the stack's UUID, as the template's
+    ``!Select [0, !Split ["-", !Select [2, !Split ["/", !Ref AWS::StackId]]]]``."""
+    return stack_id.split("/")[2].split("-")[0]
+
+
+@dataclass
+class Outcome:
+    """What a stack-role run found."""
+
+    table: str
+    #: Denials and least-privilege problems; empty when the run proved least privilege.
+    problems: list[str]
+    #: The first AccessDenied, "action on resource", when a notebook stopped on it.
+    denied: str | None
+    seconds: float
+
+
+def run(seed: int, timeout: int, out_dir: Path) -> Outcome:
+    """Deploy, assume the notebook role, run 00 → 06 on an enforcing endpoint, measure."""
     import run_workshop
     from nbclient.exceptions import CellExecutionError
 
     from personalize_local.config import Settings
     from personalize_local.server import LocalServer
 
+    started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     auth_log = out_dir / "auth-log.jsonl"
     auth_log.unlink(missing_ok=True)
@@ -202,26 +231,26 @@ def main(seed: int, timeout: int, out_dir: Path) -> int:
         )
     )
     enforcing.start()
+    denied = None
     try:
         outputs = deploy(admin, plain.url)
         credentials = notebook_credentials(admin, plain.url, outputs["NotebookRoleArn"])
         role_name = outputs["NotebookRoleArn"].rsplit("/", 1)[-1]
         principal = f"arn:aws:sts::{Settings().account_id}:assumed-role/{role_name}/"
+        # What the lifecycle configuration writes to .personalize-workshop.json on the instance.
+        stack_id = outputs["StackId"]
+        lifecycle = {"WORKSHOP_STACK_NAME": STACK, "WORKSHOP_ATTENDEE": attendee_of(stack_id)}
         print(f"stack {STACK} deployed; notebooks run as {principal}SageMaker", flush=True)
         with tempfile.TemporaryDirectory(prefix="workshop-stack-role-") as scratch:
             env = run_workshop.kernel_environment(enforcing.url, Path(scratch))
-            env.update(credentials, WORKSHOP_STACK_NAME=STACK)
+            env.update(credentials, **lifecycle)
             try:
                 run_workshop.run("ko", out_dir, timeout=timeout, env=env)
             except CellExecutionError:
-                denied = first_denial(read_log(auth_log, principal))
-                if denied is not None:
-                    print(
-                        f"AccessDenied: {denied['action']} on {denied['resource']} "
-                        f"(notebook role {role_name}; see {out_dir})",
-                        file=sys.stderr,
-                    )
-                raise
+                first = first_denial(read_log(auth_log, principal))
+                if first is None:
+                    raise
+                denied = f"{first['action']} on {first['resource']}"
     finally:
         enforcing.stop()
         plain.stop()
@@ -230,7 +259,16 @@ def main(seed: int, timeout: int, out_dir: Path) -> int:
     table, problems = privilege_table(
         granted_actions(load_template()), read_log(auth_log, principal), listed
     )
-    print(table)
-    for problem in problems:
+    return Outcome(table, problems, denied, time.perf_counter() - started)
+
+
+def main(seed: int, timeout: int, out_dir: Path) -> int:
+    outcome = run(seed, timeout, out_dir)
+    if outcome.denied is not None:
+        print(f"AccessDenied: {outcome.denied} (notebook role; see {out_dir})", file=sys.stderr)
+        return 1
+    print(outcome.table)
+    for problem in outcome.problems:
         print(f"least privilege: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    print(f"stack-role run: {outcome.seconds:.0f} s", flush=True)
+    return 1 if outcome.problems else 0

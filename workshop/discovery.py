@@ -123,23 +123,27 @@ def attendee(
     session: boto3.Session,
     environ: Mapping[str, str] | None = None,
     metadata_file: Path = NOTEBOOK_METADATA,
+    lifecycle_file: Path = LIFECYCLE_FILE,
 ) -> str:
     """A short, stable, lower-case id of whoever runs the notebooks.
 
-    ``WORKSHOP_ATTENDEE`` when set; else the SageMaker notebook instance's name; else six hex
-    characters of a SHA-256 of the caller's ARN (``sts:GetCallerIdentity``), so the same
-    person gets the same id on every run and two people in one account get different ones.
+    ``WORKSHOP_ATTENDEE`` when set; else the lifecycle file's ``attendee`` (the stack's id, which
+    its notebook role's Personalize permissions are scoped to); else the SageMaker notebook
+    instance's name; else six hex characters of a SHA-256 of the caller's ARN
+    (``sts:GetCallerIdentity``), so the same person gets the same id on every run and two people
+    in one account get different ones.
     """
     environ = os.environ if environ is None else environ
     chosen = _short_id(environ.get(ATTENDEE_ENV, ""))
     if chosen:
         return chosen
-    try:
-        instance = _short_id(json.loads(metadata_file.read_text()).get("ResourceName") or "")
-    except (OSError, ValueError, AttributeError):
-        instance = ""
-    if instance:
-        return instance
+    for path, key in ((lifecycle_file, "attendee"), (metadata_file, "ResourceName")):
+        try:
+            found = _short_id(json.loads(path.read_text()).get(key) or "")
+        except (OSError, ValueError, AttributeError):
+            found = ""
+        if found:
+            return found
     arn = session.client("sts").get_caller_identity()["Arn"]
     return hashlib.sha256(arn.encode()).hexdigest()[:6]
 

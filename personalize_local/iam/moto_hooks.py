@@ -17,6 +17,7 @@ import contextvars
 import json
 import threading
 from typing import Any
+from xml.etree import ElementTree
 
 from moto import settings
 from moto.iam import access_control
@@ -86,14 +87,66 @@ _installed = threading.Lock()
 _original = access_control.IAMRequestBase.check_action_permitted
 
 
-#: moto names some S3 checks after the operation; IAM authorizes them as another action
-#: (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html: s3:ListBucket).
-_IAM_ACTIONS = {"s3:HeadBucket": "s3:ListBucket"}
+#: moto names S3 checks after the API operation; IAM authorizes them as these actions
+#: (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+_IAM_ACTIONS = {
+    "s3:HeadBucket": "s3:ListBucket",
+    "s3:ListObjects": "s3:ListBucket",
+    "s3:ListObjectsV2": "s3:ListBucket",
+    "s3:ListObjectVersions": "s3:ListBucketVersions",
+    "s3:HeadObject": "s3:GetObject",
+    "s3:CreateMultipartUpload": "s3:PutObject",
+    "s3:UploadPart": "s3:PutObject",
+    "s3:CompleteMultipartUpload": "s3:PutObject",
+}
+#: With a ``versionId`` these act on one version, which IAM authorizes separately.
+_VERSIONED = {"s3:GetObject": "s3:GetObjectVersion", "s3:DeleteObject": "s3:DeleteObjectVersion"}
+
+
+def _deleted_objects(body: bytes | str | None) -> list[dict[str, str]]:
+    """The ``<Object>`` entries (Key, VersionId) of a DeleteObjects request body; none if it
+    cannot be read (moto then answers MalformedXML itself)."""
+    try:
+        root = ElementTree.fromstring(body or b"")
+    except ElementTree.ParseError:
+        return []
+    found = []
+    for entry in root.iterfind("{*}Object"):
+        fields = {child.tag.rsplit("}", 1)[-1]: child.text or "" for child in entry}
+        if "Key" in fields:
+            found.append(fields)
+    return found
+
+
+def _checks(request: Any, resource: str) -> list[tuple[str, str]]:
+    """The (IAM action, resource) pairs AWS authorizes for this request.
+
+    DeleteObjects is authorized per key, as s3:DeleteObject or s3:DeleteObjectVersion on each
+    object (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html); moto checks
+    it once on the bucket. When any key is denied, moto answers every key with AccessDenied.
+    """
+    action = _IAM_ACTIONS.get(request._action, request._action)
+    if action == "s3:DeleteObjects":
+        objects = _deleted_objects(request._body)
+        if objects:
+            return [
+                ("s3:DeleteObjectVersion" if o.get("VersionId") else "s3:DeleteObject",
+                 f"{resource}/{o['Key']}")
+                for o in objects
+            ]  # fmt: skip
+        action = "s3:DeleteObject"
+    if action in _VERSIONED and _param(request, "versionId"):
+        action = _VERSIONED[action]
+    return [(action, resource)]
 
 
 def _check_and_log(self: Any, resource: str) -> None:
-    self._action = _IAM_ACTIONS.get(self._action, self._action)
-    resource = _resource_of(self, resource)
+    for action, target in _checks(self, resource):
+        self._action = action
+        _check_one(self, _resource_of(self, target))
+
+
+def _check_one(self: Any, resource: str) -> None:
     log = auth_log.get()
     try:
         _original(self, resource)

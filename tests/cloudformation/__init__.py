@@ -46,7 +46,8 @@ def as_list(value: Any) -> list[Any]:
 
 
 def resolve(value: Any, names: Mapping[str, str]) -> Any:
-    """Replace Ref, Fn::GetAtt and Fn::Sub with ``names`` (``"Bucket"``, ``"Role.Arn"``, …).
+    """Replace Ref, Fn::GetAtt, Fn::Sub, Fn::Select and Fn::Split with ``names``
+    (``"Bucket"``, ``"Role.Arn"``, …).
 
     Enough for the template's policies; an unknown name raises KeyError, so nothing slips by
     unresolved.
@@ -59,8 +60,19 @@ def resolve(value: Any, names: Mapping[str, str]) -> Any:
         return names[value["Ref"]]
     if set(value) == {"Fn::GetAtt"}:
         return names[".".join(value["Fn::GetAtt"])]
-    if set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], str):
-        return re.sub(r"\$\{([^}!]+)\}", lambda m: names[m.group(1)], value["Fn::Sub"])
+    if set(value) == {"Fn::Sub"}:
+        # "text", or ["text", {variable: value}] whose variables shadow the names.
+        text, local = value["Fn::Sub"], {}
+        if isinstance(text, list):
+            text, local = text[0], {k: resolve(v, names) for k, v in text[1].items()}
+        scope = {**names, **local}
+        return re.sub(r"\$\{([^}!]+)\}", lambda m: scope[m.group(1)], text)
+    if set(value) == {"Fn::Split"}:
+        separator, text = value["Fn::Split"]
+        return resolve(text, names).split(separator)
+    if set(value) == {"Fn::Select"}:
+        index, items = value["Fn::Select"]
+        return resolve(items, names)[int(index)]
     return {key: resolve(item, names) for key, item in value.items()}
 
 

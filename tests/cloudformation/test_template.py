@@ -36,13 +36,16 @@ REGION = "us-east-1"
 BUCKET = "personalizepoc-databucket-example"
 BUCKET_ARN = f"arn:aws:s3:::{BUCKET}"
 PERSONALIZE_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/PersonalizePOC-PersonalizeRole-EXAMPLE"
+STACK_UUID = "90d41edb-8c77-461f-b8d7-8dadb1c104b5"
+#: The attendee id the stack names its notebooks' Personalize resources with.
+ATTENDEE = "90d41edb"
 # Stand-ins for what CloudFormation would substitute, to read the policies as plain strings.
 NAMES = {
     "AWS::AccountId": ACCOUNT,
     "AWS::Region": REGION,
     "AWS::Partition": "aws",
     "AWS::StackName": "PersonalizePOC",
-    "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/PersonalizePOC/example",
+    "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/PersonalizePOC/{STACK_UUID}",
     "NotebookName": "PersonalizePOC",
     "DataBucket": BUCKET,
     "DataBucket.Arn": BUCKET_ARN,
@@ -284,25 +287,42 @@ def test_bucket_policy_denies_plain_http_and_holds_personalize_to_the_account(
 
 def test_notebook_role_scope(template: dict[str, Any]) -> None:
     found = by_sid(role_policy(template, "NotebookRole"))
-    # No personalize:* and no account-wide ARN: named actions on the workshop's names only.
+    # No personalize:* and no account-wide ARN: named actions on this attendee's names only.
     for sid, statement in found.items():
         assert "personalize:*" not in as_list(statement["Action"]), sid
-    workshop = found["PersonalizeWorkshopResources"]
-    for arn in as_list(workshop["Resource"]):
-        assert arn.startswith(f"arn:aws:personalize:{REGION}:{ACCOUNT}:"), arn
-        assert arn.endswith("/personalize-workshop-*"), arn
+    prefix = f"arn:aws:personalize:{REGION}:{ACCOUNT}:"
+    assert sorted(as_list(found["PersonalizeWorkshopResources"]["Resource"])) == sorted(
+        prefix + kind.format(f"personalize-workshop-{ATTENDEE}")
+        for kind in (
+            "schema/{}-*",
+            "dataset-group/{}",
+            "dataset/{}/*",
+            "dataset-import-job/{}-*",
+            "solution/{}-*",
+            "campaign/{}-*",
+            "filter/{}-*",
+            "batch-inference-job/{}-*",
+        )
+    )
     assert found["PassPersonalizeRole"]["Resource"] == NAMES["PersonalizeRole.Arn"]
     assert found["PassPersonalizeRole"]["Condition"] == {
         "StringEquals": {"iam:PassedToService": "personalize.amazonaws.com"}
     }
-    # 06_Clean_Up_Resources deletes object versions under the workshop's prefixes only.
-    assert found["ListWorkshopVersions"]["Resource"] == BUCKET_ARN
-    assert sorted(as_list(found["WorkshopObjects"]["Resource"])) == [
-        f"{BUCKET_ARN}/batch/*",
-        f"{BUCKET_ARN}/data/*",
-        f"{BUCKET_ARN}/export/*",
-    ]
-    assert "s3:DeleteObjectVersion" in found["WorkshopObjects"]["Action"]
+    # S3: each action only where the notebooks use it.
+    grants = {
+        action: sorted(as_list(s["Resource"]))
+        for sid, s in found.items()
+        for action in as_list(s["Action"])
+        if action.startswith("s3:")
+    }
+    assert grants == {
+        "s3:ListBucket": [BUCKET_ARN],
+        "s3:ListBucketVersions": [BUCKET_ARN],
+        "s3:GetBucketPolicy": [BUCKET_ARN],
+        "s3:PutObject": [f"{BUCKET_ARN}/batch/input/*", f"{BUCKET_ARN}/data/*"],
+        "s3:GetObject": [f"{BUCKET_ARN}/batch/output/*"],
+        "s3:DeleteObjectVersion": [f"{BUCKET_ARN}/batch/*", f"{BUCKET_ARN}/data/*"],
+    }
     for sid, statement in found.items():
         if "*" in as_list(statement["Resource"]):
             actions = as_list(statement["Action"])
@@ -313,11 +333,25 @@ def test_notebook_role_scope(template: dict[str, Any]) -> None:
                 }, sid
     assert found["CallerIdentity"]["Action"] == "sts:GetCallerIdentity"
     assert found["ReadStackOutputs"]["Resource"] == NAMES["AWS::StackId"]
+    assert found["ReadWorkshopParameters"]["Action"] == "ssm:GetParameters"  # what discovery calls
     assert found["ReadWorkshopParameters"]["Resource"] == (
         f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/personalize-workshop/{NAMES['AWS::StackName']}/*"
     )
     for sid in ("NotebookLogGroup", "NotebookLogStreams"):
         assert ":log-group:/aws/sagemaker/NotebookInstances:" in found[sid]["Resource"]
+
+
+def test_notebook_role_conditions_are_ones_the_stack_role_run_evaluates(
+    template: dict[str, Any],
+) -> None:
+    """moto's access control (S3, CloudFormation, SSM, STS, Logs) ignores most condition
+    operators and keys, so a condition there would go untested by the stack-role run: only the
+    statements personalize-local authorizes itself (Personalize, iam:PassRole) carry any."""
+    for sid, statement in by_sid(role_policy(template, "NotebookRole")).items():
+        if "Condition" not in statement:
+            continue
+        for action in as_list(statement["Action"]):
+            assert action.startswith("personalize:") or action == "iam:PassRole", (sid, action)
 
 
 def test_janitor_role_only_empties_the_bucket(template: dict[str, Any]) -> None:
@@ -388,12 +422,15 @@ def test_notebook_instance(template: dict[str, Any]) -> None:
 def lifecycle_script(template: dict[str, Any], hook: str) -> str:
     properties = template["Resources"]["NotebookLifecycleConfig"]["Properties"]
     (entry,) = properties[hook]
-    script = entry["Content"]["Fn::Base64"]["Fn::Sub"]
-    placeholders = set(re.findall(r"\$\{([^}]+)\}", script))
-    allowed = {"WorkshopRepositoryUrl", "AWS::StackName"}
+    substitution = entry["Content"]["Fn::Base64"]
+    text, local = as_list(substitution["Fn::Sub"]) + [{}] * (
+        not isinstance(substitution["Fn::Sub"], list)
+    )
+    placeholders = set(re.findall(r"\$\{([^}]+)\}", text))
+    allowed = {"WorkshopRepositoryUrl", "AWS::StackName", *local}
     assert placeholders <= allowed, "bash ${…} inside Fn::Sub needs ${!…}"
-    script = script.replace("${AWS::StackName}", "PersonalizePOC")
-    return script.replace("${WorkshopRepositoryUrl}", "https://github.com/example/workshop.git")
+    names = {**NAMES, "WorkshopRepositoryUrl": "https://github.com/example/workshop.git"}
+    return resolve(substitution, names)
 
 
 @pytest.mark.parametrize("hook", ["OnCreate", "OnStart"])
@@ -418,7 +455,27 @@ def test_lifecycle_clones_the_workshop_and_installs_its_requirements(
     # The notebooks find their own stack (workshop/discovery.py) from this file.
     config = "/home/ec2-user/SageMaker/.personalize-workshop.json"
     assert f"CONFIG={config}" in on_start
-    assert """echo '{"stackName": "PersonalizePOC"}' > "$CONFIG\"""" in on_start
+    echo = f"""echo '{{"stackName": "PersonalizePOC", "attendee": "{ATTENDEE}"}}' > "$CONFIG\""""
+    assert echo in on_start
+
+
+def test_lifecycle_file_names_the_attendee_the_notebook_role_is_scoped_to(
+    template: dict[str, Any], tmp_path: Path
+) -> None:
+    """The stack's attendee id reaches the notebooks (discovery.attendee reads the lifecycle
+    file) and is the one the role's Personalize ARNs name: one expression, used twice."""
+    on_start = lifecycle_script(template, "OnStart")
+    (line,) = [line for line in on_start.splitlines() if line.strip().startswith("echo '{")]
+    written = tmp_path / ".personalize-workshop.json"
+    written.write_text(line.strip().split("'")[1])
+    missing = tmp_path / "no-metadata.json"
+    assert discovery.attendee(None, {}, missing, written) == ATTENDEE
+    assert discovery.find_stack_name({}, written) == "PersonalizePOC"
+    prefix = discovery.workshop_prefix(ATTENDEE)
+    resources = as_list(
+        by_sid(role_policy(template, "NotebookRole"))["PersonalizeWorkshopResources"]["Resource"]
+    )
+    assert f"arn:aws:personalize:{REGION}:{ACCOUNT}:dataset-group/{prefix}" in resources
 
 
 def test_parameters_have_labels_and_constraints(template: dict[str, Any]) -> None:
