@@ -10,14 +10,45 @@ from typing import Any
 from botocore.model import OperationModel
 
 from ..auth import Verifier
+from ..auth.refusals import Refusal, protocol_of
 from ..protocol.signing import credential_scope
 from ..store.state import Emulator
 from . import moto_hooks
 from .auth_log import AuthLog
 from .personalize import Authorizer, UnrecognizedClientException
-from .principal import KnownSecrets
+from .principal import KnownSecrets, session_expired
 
 DEFAULT_REGION = "us-east-1"
+_EXPIRED = "The security token included in the request is expired"
+
+
+def expired_token(protocol: str) -> Refusal:
+    """AWS's answer to session credentials past their expiration, in the client's protocol
+    (S3: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html, ExpiredToken)."""
+    if protocol == "s3":
+        return Refusal(400, "ExpiredToken", "The provided token has expired.", protocol)
+    code = "ExpiredTokenException" if protocol == "json" else "ExpiredToken"
+    return Refusal(403, code, _EXPIRED, protocol)
+
+
+class SessionVerifier(Verifier):
+    """Signatures against every key moto has issued, and no session past its expiration: moto's
+    own access control does not look at expiry, so every service is checked here at once."""
+
+    def __init__(self, known: KnownSecrets, *, body_limit: int) -> None:
+        super().__init__(known, body_limit=body_limit)
+        self.known = known
+
+    def check(self, environ: dict[str, Any]) -> Refusal | None:
+        refusal = super().check(environ)
+        if refusal is not None:
+            return refusal
+        scope = credential_scope(environ)
+        if scope is None or scope.access_key == self.known.own[0]:
+            return None
+        if session_expired(self.known.account_id, scope.access_key):
+            return expired_token(protocol_of(environ, scope.service))
+        return None
 
 
 class Enforcement:
@@ -37,7 +68,7 @@ class Enforcement:
         self.authorizer = Authorizer(settings.account_id, self.log)
         # Signature checks against every key moto has issued, not one configured pair.
         known = KnownSecrets(settings.account_id, settings.client_credentials)
-        self.verifier = Verifier(known, body_limit=settings.max_upload_bytes)
+        self.verifier = SessionVerifier(known, body_limit=settings.max_upload_bytes)
         moto_hooks.install()
 
     def is_root(self, environ: Mapping[str, Any]) -> bool:

@@ -97,6 +97,15 @@ def resolve(account_id: str, access_key_id: str, session_token: str | None) -> P
     return found
 
 
+def session_expired(account_id: str, access_key_id: str) -> bool:
+    """Whether ``access_key_id`` belongs to an STS session past its expiration."""
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    return any(
+        session.access_key_id == access_key_id and session.expiration <= now
+        for session in sts_backends[account_id]["aws"].assumed_roles
+    )
+
+
 class KnownSecrets:
     """The secrets a signature may be made with: moto's keys, and the endpoint's own pair.
 

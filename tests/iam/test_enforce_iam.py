@@ -273,3 +273,144 @@ def test_assumed_role_credentials_and_bad_credentials(enforced) -> None:
         code, status, _ = _error(raised)
         assert status == 403
         assert code in ("UnrecognizedClientException", "InvalidSignatureException")
+
+
+def test_s3_checks_are_the_iam_actions_of_the_service_authorization_reference(enforced) -> None:
+    """ListObjectVersions is authorized as s3:ListBucketVersions, HeadBucket as s3:ListBucket,
+    and DeleteObjects per key as s3:DeleteObjectVersion (with a version) on each object."""
+    local, log = enforced
+    s3_root = _client(local, "s3", ROOT)
+    s3_root.create_bucket(Bucket="pl-versions")
+    s3_root.put_bucket_versioning(
+        Bucket="pl-versions", VersioningConfiguration={"Status": "Enabled"}
+    )
+    versions = {
+        key: s3_root.put_object(Bucket="pl-versions", Key=key, Body=b"x")["VersionId"]
+        for key in ("data/a.csv", "private/b.csv")
+    }
+    key = _user(
+        local,
+        "version-cleaner",
+        [
+            {
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket", "s3:ListBucketVersions"],
+                "Resource": "arn:aws:s3:::pl-versions",
+            },
+            {
+                "Effect": "Allow",
+                "Action": "s3:DeleteObjectVersion",
+                "Resource": "arn:aws:s3:::pl-versions/data/*",
+            },
+        ],
+    )
+    s3 = _client(local, "s3", key)
+    s3.head_bucket(Bucket="pl-versions")
+    listed = s3.list_object_versions(Bucket="pl-versions", Prefix="data/")
+    assert [v["Key"] for v in listed["Versions"]] == ["data/a.csv"]
+
+    # A key outside data/: AWS answers per key, inside a 200.
+    both = [{"Key": k, "VersionId": v} for k, v in versions.items()]
+    answer = s3.delete_objects(Bucket="pl-versions", Delete={"Objects": both})
+    assert {e["Key"]: e["Code"] for e in answer["Errors"]} == {
+        "data/a.csv": "AccessDenied",
+        "private/b.csv": "AccessDenied",
+    }
+    mine = [{"Key": "data/a.csv", "VersionId": versions["data/a.csv"]}]
+    answer = s3.delete_objects(Bucket="pl-versions", Delete={"Objects": mine})
+    assert [d["Key"] for d in answer["Deleted"]] == ["data/a.csv"]
+    assert not answer.get("Errors")
+
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    decided = [
+        (x["action"], x["resource"].removeprefix("arn:aws:s3:::pl-versions"), x["decision"])
+        for x in lines
+        if x["principal"].endswith(":user/version-cleaner")
+    ]
+    assert decided == [
+        ("s3:ListBucket", "", "allowed"),
+        ("s3:ListBucketVersions", "", "allowed"),
+        ("s3:DeleteObjectVersion", "/data/a.csv", "allowed"),
+        ("s3:DeleteObjectVersion", "/private/b.csv", "denied"),
+        ("s3:DeleteObjectVersion", "/data/a.csv", "allowed"),
+    ]
+
+
+def test_malformed_identity_policy_is_refused_and_leaves_the_role_unchanged(enforced) -> None:
+    local, _ = enforced
+    iam = _client(local, "iam", ROOT)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    iam.create_role(RoleName="pl-malformed", AssumeRolePolicyDocument=json.dumps(trust))
+    malformed = (
+        "{not json",
+        json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]}),
+        json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Action": "s3:*"}]}),
+    )
+    for document in malformed:
+        with pytest.raises(ClientError) as raised:
+            iam.put_role_policy(
+                RoleName="pl-malformed", PolicyName="broken", PolicyDocument=document
+            )
+        code, status, _ = _error(raised)
+        assert (code, status) == ("MalformedPolicyDocument", 400)
+    assert iam.list_role_policies(RoleName="pl-malformed")["PolicyNames"] == []
+
+
+def test_expired_session_credentials_get_the_expired_token_error(enforced) -> None:
+    """An STS session past its Expiration gets the service's expired-token error, never a 5xx.
+    Time is moved by ending the session in moto's STS backend."""
+    from moto.sts.models import sts_backends
+
+    local, _ = enforced
+    iam = _client(local, "iam", ROOT)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    role = iam.create_role(RoleName="pl-expiring", AssumeRolePolicyDocument=json.dumps(trust))
+    reader = {"Effect": "Allow", "Action": "personalize:ListRecipes", "Resource": "*"}
+    iam.put_role_policy(
+        RoleName="pl-expiring",
+        PolicyName="read",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [reader]}),
+    )
+    found = _client(local, "sts", ROOT).assume_role(
+        RoleArn=role["Role"]["Arn"], RoleSessionName="short"
+    )["Credentials"]
+    session = (found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"])
+    personalize = _client(local, "personalize", session)
+    assert personalize.list_recipes()["recipes"]
+    (assumed,) = [
+        s for s in sts_backends[ACCOUNT]["aws"].assumed_roles if s.access_key_id == session[0]
+    ]
+    assumed.expiration = assumed.expiration.replace(year=2000)
+    with pytest.raises(ClientError) as raised:
+        personalize.list_recipes()
+    code, status, message = _error(raised)
+    assert (code, status) == ("ExpiredTokenException", 403)
+    assert "expired" in message
+    # moto's services too, each in its own protocol's words.
+    with pytest.raises(ClientError) as raised:
+        _client(local, "s3", session).list_buckets()
+    assert _error(raised)[:2] == ("ExpiredToken", 400)
+    with pytest.raises(ClientError) as raised:
+        _client(local, "sts", session).get_caller_identity()
+    assert _error(raised)[:2] == ("ExpiredToken", 403)
+    with pytest.raises(ClientError) as raised:
+        _client(local, "ssm", session).get_parameters(Names=["/x"])
+    assert _error(raised)[:2] == ("ExpiredTokenException", 403)
