@@ -8,13 +8,19 @@
    administrator plays both as CloudFormation would: the template's own janitor code answers the
    custom resource, and the bucket gets the statements the template declares (discovery writes
    the same ones; tests/cloudformation/test_template.py keeps them equal).
-2. STS gives the notebook role's session credentials, as SageMaker does for a notebook instance.
+2. STS gives the notebook role's session credentials, as SageMaker does for a notebook instance,
+   and the kernels get what the lifecycle configuration writes to the instance's
+   ``.personalize-workshop.json``: the stack's name and the attendee id (the first 8 hex digits
+   of the stack id) that the role's Personalize permissions are scoped to.
 3. The notebooks 00 → 06 run against a second endpoint started with ``--enforce-iam`` and
    ``--auth-log``, with only those credentials. The first AccessDenied stops the run, naming
    the action and the resource.
-4. From the authorization log: every action used was allowed, and every action the notebook
-   role grants was used at least once or is listed, with its reason, in
-   ``cloudformation/unused-grants.yaml``. The table is printed; an unlisted unused grant fails.
+4. From the authorization log: no call was denied, every action used was granted, and every
+   action the notebook role grants was used at least once or is listed, with its reason, in
+   ``cloudformation/unused-grants.yaml`` (whose entries must be unused and granted). The table
+   is printed; any problem fails the run.
+
+``make test`` runs it too: tests/iam/test_stack_role_run.py calls :func:`run`.
 """
 
 from __future__ import annotations
