@@ -40,7 +40,7 @@ where it is chosen.
 
 Adding a recipe: declare it once here, with ``_recipe(...)`` in ``_CUSTOM`` or ``_DOMAIN``,
 naming its capabilities (``promotable``, ``batchable``, ``updatable``, ``v2``, ``trending``,
-``explores``, ``incremental``, segmentation limits);
+``explores``, ``incremental``, segmentation limits, a domain recipe's ``use_case``);
 the runtime and control plane read those flags and never test recipe names. Then give it a model
 in ``personalize_local/models/registry.py`` (one ``RecipeSpec`` line: evaluation family, model
 kind, config class); ``tests/recipes/test_recipe_record.py`` fails until both exist.
@@ -126,6 +126,20 @@ def _choice(name: str, default: str, values: tuple[str, ...]) -> ParamSpec:
 
 
 @dataclass(frozen=True)
+class UseCase:
+    """GetRecommendations inputs and automatic behaviour of one use case (live guide).
+
+    ``consumed`` is the event type whose items are removed from the user's recommendations
+    ("automatically filters videos the user watched based on the userId … and Watch events").
+    """
+
+    user_required: bool
+    item_required: bool
+    consumed: str | None = None
+    datasets: tuple[str, ...] = ("Interactions",)
+
+
+@dataclass(frozen=True)
 class RecipeInfo:
     """A recipe with its algorithm and featurization defaults.
 
@@ -168,6 +182,7 @@ class RecipeInfo:
     # (https://docs.aws.amazon.com/personalize/latest/dg/prepare-input-data-user-segment.html).
     max_segment_queries: int | None = None
     segments_by_attributes: bool = False
+    use_case: UseCase | None = None  # a domain recipe's GetRecommendations and data rules
 
     @property
     def algorithm_name(self) -> str:
@@ -205,6 +220,7 @@ def _recipe(
     incremental: bool = False,
     max_segment_queries: int | None = None,
     segments_by_attributes: bool = False,
+    use_case: UseCase | None = None,
 ) -> RecipeInfo:
     return RecipeInfo(
         name=name,
@@ -235,6 +251,7 @@ def _recipe(
         incremental=incremental,
         max_segment_queries=max_segment_queries,
         segments_by_attributes=segments_by_attributes,
+        use_case=use_case,
     )
 
 
@@ -413,6 +430,7 @@ _DOMAIN = (
         required_event_type="View",
         custom_analogue="aws-sims",
         promotable=True,
+        use_case=UseCase(True, True, "Purchase"),
     ),
     _recipe(
         "aws-ecomm-frequently-bought-together",
@@ -422,6 +440,7 @@ _DOMAIN = (
         required_event_type="Purchase",
         custom_analogue="aws-sims",
         promotable=True,
+        use_case=UseCase(False, True),
     ),
     _recipe(
         "aws-ecomm-popular-items-by-purchases",
@@ -431,6 +450,7 @@ _DOMAIN = (
         required_event_type="Purchase",
         custom_analogue="aws-popularity-count",
         promotable=True,
+        use_case=UseCase(True, False),
     ),
     _recipe(
         "aws-ecomm-popular-items-by-views",
@@ -440,6 +460,7 @@ _DOMAIN = (
         required_event_type="View",
         custom_analogue="aws-popularity-count",
         promotable=True,
+        use_case=UseCase(True, False),
     ),
     _recipe(
         "aws-ecomm-recommended-for-you",
@@ -449,6 +470,7 @@ _DOMAIN = (
         domain=_ECOMMERCE,
         custom_analogue="aws-user-personalization",
         promotable=True,
+        use_case=UseCase(True, False, "Purchase"),
     ),
     _recipe(
         "aws-vod-because-you-watched-x",
@@ -459,6 +481,7 @@ _DOMAIN = (
         required_event_type="Watch",
         custom_analogue="aws-sims",
         promotable=True,
+        use_case=UseCase(True, True, "Watch"),
     ),
     _recipe(
         "aws-vod-more-like-x",
@@ -467,6 +490,7 @@ _DOMAIN = (
         domain=_VOD,
         custom_analogue="aws-similar-items",
         promotable=True,
+        use_case=UseCase(True, True, "Watch", ("Interactions", "Items")),
     ),
     _recipe(
         "aws-vod-most-popular",
@@ -476,6 +500,7 @@ _DOMAIN = (
         required_event_type="Watch",
         custom_analogue="aws-popularity-count",
         promotable=True,
+        use_case=UseCase(True, False),
     ),
     _recipe(
         "aws-vod-top-picks",
@@ -485,6 +510,7 @@ _DOMAIN = (
         domain=_VOD,
         custom_analogue="aws-user-personalization",
         promotable=True,
+        use_case=UseCase(True, False, "Watch", ("Interactions", "Items")),
     ),
     _recipe(
         "aws-vod-trending-now",
@@ -493,6 +519,8 @@ _DOMAIN = (
         domain=_VOD,
         custom_analogue="aws-trending-now",
         trending=True,
+        # userId only for CurrentUser or interaction filters.
+        use_case=UseCase(False, False),
     ),
 )
 

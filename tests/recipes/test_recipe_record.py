@@ -42,6 +42,7 @@ def test_capabilities_come_from_the_record():
         "aws-trending-now",
         "aws-next-best-action",
     }
+    assert all((r.use_case is not None) == bool(r.domain) for r in catalogue.RECIPES)
     # Every domain use case takes a promotion but VOD Trending now (promoting-items-domain-dsg).
     assert {n for n, r in by_name.items() if r.domain and not r.promotable} == {
         "aws-vod-trending-now"
