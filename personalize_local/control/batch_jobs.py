@@ -48,8 +48,6 @@ QUOTA_MESSAGE = f"More than {MAX_IN_FLIGHT} resources with PENDING or IN_PROGRES
 DEFAULT_RESULTS = 25
 #: Users per segment (the model's numResults documentation).
 MAX_USERS = 5_000_000
-#: Recipes that cannot answer batch inference (the CreateBatchInferenceJob documentation).
-NO_BATCH = ("aws-trending-now", "aws-next-best-action")
 
 
 # --------------------------------------------------------------------------------------------
@@ -149,7 +147,7 @@ def create_batch_inference_job(
         raise InvalidInputException(
             "themeGenerationConfig needs batchInferenceJobMode THEME_GENERATION."
         )
-    if recipe.name in NO_BATCH or recipe.recipe_type not in INFERENCE_MEMBERS:
+    if not recipe.batchable or recipe.recipe_type not in INFERENCE_MEMBERS:
         raise InvalidInputException(
             f"You can't get batch recommendations with the {recipe.name} recipe"
             + (": use CreateBatchSegmentJob." if recipe.recipe_type == "USER_SEGMENTATION" else ".")

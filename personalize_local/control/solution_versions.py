@@ -17,8 +17,6 @@ from .training import training_input
 KIND = "solution-version"
 #: Pending or in-progress solution versions per region (adjustable on the service).
 MAX_IN_FLIGHT = 20
-#: Recipes whose versions may be trained with trainingMode UPDATE.
-UPDATABLE = ("aws-user-personalization",)
 
 
 def create_solution_version(
@@ -34,7 +32,7 @@ def create_solution_version(
     mode = training_mode or "FULL"
     base: Resource | None = None
     if mode == "UPDATE":
-        if recipe is None or recipe.name not in UPDATABLE:
+        if recipe is None or not recipe.updatable:
             raise InvalidInputException(
                 "trainingMode UPDATE is supported only for the User-Personalization recipe."
             )

@@ -25,8 +25,6 @@ KIND = "solution"
 #: Active solutions per dataset group (adjustable on the service).
 MAX_SOLUTIONS = 10
 DEFAULT_SCHEDULE = "rate(7 days)"
-#: The only recipe that supports performIncrementalUpdate.
-INCREMENTAL_RECIPES = ("aws-semantic-similarity",)
 
 
 def _check_schedule(config: dict[str, Any] | None) -> None:
@@ -64,7 +62,7 @@ def create_solution(
     elif not recipe_arn:
         raise InvalidInputException("recipeArn is required when performAutoML is false.")
     recipe = _custom_recipe(recipe_arn) if recipe_arn else None
-    if perform_incremental_update and (recipe is None or recipe.name not in INCREMENTAL_RECIPES):
+    if perform_incremental_update and (recipe is None or not recipe.incremental):
         raise InvalidInputException(
             "performIncrementalUpdate is supported only for the semantic-similarity recipe."
         )
@@ -150,7 +148,7 @@ def update_solution(
     if previous is not None and previous.lifecycle.status(ctx.now) in IN_FLIGHT:
         raise ResourceInUseException(f"An update of solution {solution_arn} is in progress.")
     recipe = catalogue.recipe_by_arn(solution.attrs.get("recipeArn") or "")
-    if perform_incremental_update and (recipe is None or recipe.name not in INCREMENTAL_RECIPES):
+    if perform_incremental_update and (recipe is None or not recipe.incremental):
         raise InvalidInputException(
             "performIncrementalUpdate is supported only for the semantic-similarity recipe."
         )

@@ -28,6 +28,7 @@ from personalize_local.models.popularity import PopularityModel, TrendingModel
 from personalize_local.models.selection import Selection, parse_selection, select
 from personalize_local.models.similar_items import SimilarItemsModel
 from personalize_local.models.sims import SimsModel
+from personalize_local.recipes import catalogue
 
 USER_PERSONALIZATION = "USER_PERSONALIZATION"
 PERSONALIZED_RANKING = "PERSONALIZED_RANKING"
@@ -36,7 +37,7 @@ POPULAR_ITEMS = "POPULAR_ITEMS"
 USER_SEGMENTATION = "USER_SEGMENTATION"
 PERSONALIZED_ACTIONS = "PERSONALIZED_ACTIONS"
 
-ARN_PREFIX = "arn:aws:personalize:::recipe/"
+ARN_PREFIX = catalogue.recipe_arn("")  # the catalogue owns recipe ARNs
 
 
 @dataclass(frozen=True)

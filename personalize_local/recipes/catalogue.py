@@ -37,6 +37,13 @@ is sorted by recipe name, every recipe is ``ACTIVE``, ``lastUpdatedDateTime`` wa
 Anything else not published (descriptions' wording, algorithm images, resource configs, creation
 dates of some recipes, domain recipes' algorithms and types) is inferred, and a comment says so
 where it is chosen.
+
+Adding a recipe: declare it once here, with ``_recipe(...)`` in ``_CUSTOM`` or ``_DOMAIN``,
+naming its capabilities (``promotable``, ``batchable``, ``updatable``, ``v2``, ``trending``,
+``explores``, ``incremental``, segmentation limits, a domain recipe's ``use_case``);
+the runtime and control plane read those flags and never test recipe names. Then give it a model
+in ``personalize_local/models/registry.py`` (one ``RecipeSpec`` line: evaluation family, model
+kind, config class); ``tests/recipes/test_recipe_record.py`` fails until both exist.
 """
 
 from __future__ import annotations
@@ -119,6 +126,20 @@ def _choice(name: str, default: str, values: tuple[str, ...]) -> ParamSpec:
 
 
 @dataclass(frozen=True)
+class UseCase:
+    """GetRecommendations inputs and automatic behaviour of one use case (live guide).
+
+    ``consumed`` is the event type whose items are removed from the user's recommendations
+    ("automatically filters videos the user watched based on the userId … and Watch events").
+    """
+
+    user_required: bool
+    item_required: bool
+    consumed: str | None = None
+    datasets: tuple[str, ...] = ("Interactions",)
+
+
+@dataclass(frozen=True)
 class RecipeInfo:
     """A recipe with its algorithm and featurization defaults.
 
@@ -146,6 +167,22 @@ class RecipeInfo:
     status: str = "ACTIVE"
     required_event_type: str | None = None
     custom_analogue: str | None = None
+    # Capabilities: every runtime and control check on a recipe reads these, never its name.
+    # Promotions: https://docs.aws.amazon.com/personalize/latest/dg/promoting-items.html and
+    # https://docs.aws.amazon.com/personalize/latest/dg/promoting-items-domain-dsg.html
+    promotable: bool = False  # GetRecommendations takes a promotion
+    # https://docs.aws.amazon.com/personalize/latest/dg/API_CreateBatchInferenceJob.html
+    batchable: bool = True  # CreateBatchInferenceJob accepts it (if its type allows batch)
+    updatable: bool = False  # CreateSolutionVersion takes trainingMode UPDATE
+    v2: bool = False  # transformer-based v2 recipe: scores normalised over the answer
+    trending: bool = False  # scores trends at request time from the newest event
+    explores: bool = False  # campaigns get the itemExplorationConfig defaults
+    incremental: bool = False  # CreateSolution takes performIncrementalUpdate
+    # Segmentation: queries per batch segment input file, and whether they are item attributes
+    # (https://docs.aws.amazon.com/personalize/latest/dg/prepare-input-data-user-segment.html).
+    max_segment_queries: int | None = None
+    segments_by_attributes: bool = False
+    use_case: UseCase | None = None  # a domain recipe's GetRecommendations and data rules
 
     @property
     def algorithm_name(self) -> str:
@@ -174,6 +211,16 @@ def _recipe(
     domain: str | None = None,
     required_event_type: str | None = None,
     custom_analogue: str | None = None,
+    promotable: bool = False,
+    batchable: bool = True,
+    updatable: bool = False,
+    v2: bool = False,
+    trending: bool = False,
+    explores: bool = False,
+    incremental: bool = False,
+    max_segment_queries: int | None = None,
+    segments_by_attributes: bool = False,
+    use_case: UseCase | None = None,
 ) -> RecipeInfo:
     return RecipeInfo(
         name=name,
@@ -195,6 +242,16 @@ def _recipe(
         feature_params=feature_params,
         required_event_type=required_event_type,
         custom_analogue=custom_analogue,
+        promotable=promotable,
+        batchable=batchable,
+        updatable=updatable,
+        v2=v2,
+        trending=trending,
+        explores=explores,
+        incremental=incremental,
+        max_segment_queries=max_segment_queries,
+        segments_by_attributes=segments_by_attributes,
+        use_case=use_case,
     )
 
 
@@ -230,6 +287,9 @@ _CUSTOM = (
         "adapting to the user's recent interactions in real time.",
         hyperparameters=_HRNN_FAMILY,
         feature_params=_USER_HISTORY_PERCENTILES,
+        promotable=True,
+        updatable=True,
+        explores=True,
     ),
     _recipe(
         "aws-user-personalization-v2",
@@ -239,6 +299,9 @@ _CUSTOM = (
         # Not observed; inferred from Personalized-Ranking-v2, launched with it (2024-01-01).
         creation=_day(2024, 1, 1),
         hyperparameters=_V2,
+        promotable=True,
+        v2=True,
+        explores=True,
     ),
     _recipe(
         "aws-personalized-ranking",
@@ -256,6 +319,7 @@ _CUSTOM = (
         "model that trains on up to 5 million items with lower latency.",
         creation=_day(2024, 1, 1),
         hyperparameters=_V2,
+        v2=True,
     ),
     _recipe(
         "aws-sims",
@@ -268,6 +332,7 @@ _CUSTOM = (
             _int("min_cointeraction_count", 3, 0, 10, tunable=True),
         ),
         feature_params=_SIMS_FEATURES,
+        promotable=True,
     ),
     _recipe(
         "aws-similar-items",
@@ -280,6 +345,7 @@ _CUSTOM = (
             _int("item_id_hidden_dim", 100, 30, 200, tunable=True),
             _int("item_metadata_hidden_dim", 100, 30, 200, tunable=True),
         ),
+        promotable=True,
     ),
     _recipe(
         "aws-semantic-similarity",
@@ -289,6 +355,7 @@ _CUSTOM = (
         # Not observed; inferred from the guide, which announced the recipe on 2025-11-30.
         creation=_day(2025, 11, 30),
         transformation="aws-semantic-similarity",
+        incremental=True,
     ),
     _recipe(
         "aws-popularity-count",
@@ -298,6 +365,7 @@ _CUSTOM = (
         transformation="sims",
         # No exposed parameters: the shared "sims" transformation's percentile defaults are
         # not documented as applying to this recipe.
+        promotable=True,
     ),
     _recipe(
         "aws-trending-now",
@@ -310,6 +378,9 @@ _CUSTOM = (
         feature_params=(
             _choice("trend_discovery_frequency", "2 hours", TREND_DISCOVERY_FREQUENCIES),
         ),
+        promotable=True,
+        batchable=False,
+        trending=True,
     ),
     _recipe(
         "aws-item-affinity",
@@ -319,6 +390,7 @@ _CUSTOM = (
         creation=_day(2021, 7, 15),
         transformation="item-affinity",
         hyperparameters=_AFFINITY,
+        max_segment_queries=500,
     ),
     _recipe(
         "aws-item-attribute-affinity",
@@ -328,6 +400,8 @@ _CUSTOM = (
         creation=_day(2021, 8, 25),
         transformation="item-attribute-affinity",
         hyperparameters=_AFFINITY,
+        max_segment_queries=10,
+        segments_by_attributes=True,
     ),
     _recipe(
         "aws-next-best-action",
@@ -336,6 +410,7 @@ _CUSTOM = (
         "period, in real time.",
         creation=_day(2023, 8, 11),
         feature_params=(_int("action_optimization_period", 14, 7, 28),),
+        batchable=False,
     ),
 )
 
@@ -354,6 +429,8 @@ _DOMAIN = (
         domain=_ECOMMERCE,
         required_event_type="View",
         custom_analogue="aws-sims",
+        promotable=True,
+        use_case=UseCase(True, True, "Purchase"),
     ),
     _recipe(
         "aws-ecomm-frequently-bought-together",
@@ -362,6 +439,8 @@ _DOMAIN = (
         domain=_ECOMMERCE,
         required_event_type="Purchase",
         custom_analogue="aws-sims",
+        promotable=True,
+        use_case=UseCase(False, True),
     ),
     _recipe(
         "aws-ecomm-popular-items-by-purchases",
@@ -370,6 +449,8 @@ _DOMAIN = (
         domain=_ECOMMERCE,
         required_event_type="Purchase",
         custom_analogue="aws-popularity-count",
+        promotable=True,
+        use_case=UseCase(True, False),
     ),
     _recipe(
         "aws-ecomm-popular-items-by-views",
@@ -378,6 +459,8 @@ _DOMAIN = (
         domain=_ECOMMERCE,
         required_event_type="View",
         custom_analogue="aws-popularity-count",
+        promotable=True,
+        use_case=UseCase(True, False),
     ),
     _recipe(
         "aws-ecomm-recommended-for-you",
@@ -386,6 +469,8 @@ _DOMAIN = (
         "user purchased.",
         domain=_ECOMMERCE,
         custom_analogue="aws-user-personalization",
+        promotable=True,
+        use_case=UseCase(True, False, "Purchase"),
     ),
     _recipe(
         "aws-vod-because-you-watched-x",
@@ -395,6 +480,8 @@ _DOMAIN = (
         domain=_VOD,
         required_event_type="Watch",
         custom_analogue="aws-sims",
+        promotable=True,
+        use_case=UseCase(True, True, "Watch"),
     ),
     _recipe(
         "aws-vod-more-like-x",
@@ -402,6 +489,8 @@ _DOMAIN = (
         "More like X: videos similar to a given video; removes videos the user watched.",
         domain=_VOD,
         custom_analogue="aws-similar-items",
+        promotable=True,
+        use_case=UseCase(True, True, "Watch", ("Interactions", "Items")),
     ),
     _recipe(
         "aws-vod-most-popular",
@@ -410,6 +499,8 @@ _DOMAIN = (
         domain=_VOD,
         required_event_type="Watch",
         custom_analogue="aws-popularity-count",
+        promotable=True,
+        use_case=UseCase(True, False),
     ),
     _recipe(
         "aws-vod-top-picks",
@@ -418,6 +509,8 @@ _DOMAIN = (
         "user watched.",
         domain=_VOD,
         custom_analogue="aws-user-personalization",
+        promotable=True,
+        use_case=UseCase(True, False, "Watch", ("Interactions", "Items")),
     ),
     _recipe(
         "aws-vod-trending-now",
@@ -425,6 +518,9 @@ _DOMAIN = (
         "Trending now: videos rapidly becoming more popular, re-evaluated every two hours.",
         domain=_VOD,
         custom_analogue="aws-trending-now",
+        trending=True,
+        # userId only for CurrentUser or interaction filters.
+        use_case=UseCase(False, False),
     ),
 )
 

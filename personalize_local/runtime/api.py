@@ -95,30 +95,13 @@ def _count(num_results: int | None, metadata: Any, default: int = DEFAULT_RESULT
     return n
 
 
-#: Custom recipes that take a promotion (promoting-items, "Use cases and recipes that
-#: support promotions"); every domain use case does except VOD Trending now
-#: (promoting-items-domain-dsg).
-PROMOTION_RECIPES = frozenset(
-    {
-        "aws-user-personalization",
-        "aws-user-personalization-v2",
-        "aws-similar-items",
-        "aws-sims",
-        "aws-trending-now",
-        "aws-popularity-count",
-    }
-)
-NO_PROMOTION_USE_CASES = frozenset({"aws-vod-trending-now"})
-
-
 def _promotion(promotions: list[dict] | None, dep: Deployment, recommender: bool) -> dict | None:
     """The request's promotion (the model allows at most one), checked against the recipe."""
     if not promotions:
         return None
     promotion = promotions[0]
     name = dep.recipe.name
-    supported = name not in NO_PROMOTION_USE_CASES if recommender else name in PROMOTION_RECIPES
-    if not supported:
+    if not dep.recipe.promotable:
         raise InvalidInputException(
             f"Promotions are not supported for {'the use case' if recommender else 'the recipe'}"
             f" {name}."
@@ -197,7 +180,7 @@ def get_recommendations(
             item["score"] = score
     for position in answer.promoted:
         items[position]["promotionName"] = answer.promotion
-        if dep.recipe.name.endswith("-v2"):
+        if dep.recipe.v2:
             items[position]["reason"] = ["Promoted item"]
     for item, meta in zip(items, _metadata(dep, metadata_columns, ids), strict=True):
         if meta is not None:
@@ -219,7 +202,7 @@ def _answer_key(
     exploration = dep.config.get("itemExplorationConfig") or {}
     weight = float(exploration.get("explorationWeight", 0) or 0)
     # Item ages (exploration) and trends are measured from the newest event of any user.
-    clock = dep.histories.latest if weight > 0 or dep.recipe.name.endswith("trending-now") else 0
+    clock = dep.histories.latest if weight > 0 or dep.recipe.trending else 0
     promoted = None
     if promotion is not None:
         assert found.promotion_filter is not None

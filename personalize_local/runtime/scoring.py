@@ -115,7 +115,7 @@ def request_scores(
         return explored(dep, scores, history, user_id or "")
     if kind == "RELATED_ITEMS":
         return np.asarray(model.score_related(item_id), np.float64)
-    if dep.recipe.name.endswith("trending-now"):
+    if dep.recipe.trending:
         return np.asarray(model.score_trending(dep.histories.latest), np.float64)
     return np.asarray(model.score_popular(), np.float64)
 
@@ -194,10 +194,7 @@ def _answer(
     ids = [str(i) for i in dep.model.item_ids[chosen]]
     if dep.recipe.recipe_type in UNSCORED:
         return Answer(ids, None, promoted, promotion)
-    if dep.recipe.name.endswith("-v2"):
-        picked = to_probabilities(scores[chosen])
-    else:
-        picked = probabilities_of(scores, chosen)
+    picked = to_probabilities(scores[chosen]) if dep.recipe.v2 else probabilities_of(scores, chosen)
     return Answer(ids, [float(p) for p in picked], promoted, promotion)
 
 

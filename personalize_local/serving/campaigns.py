@@ -49,7 +49,7 @@ def serving_config(version: Resource, config: dict[str, Any] | None) -> dict[str
         raise InvalidInputException(
             "itemExplorationConfig is only supported for USER_PERSONALIZATION recipes."
         )
-    if exploring and recipe.name.startswith("aws-user-personalization"):
+    if exploring and recipe.explores:
         out["itemExplorationConfig"] = {
             **EXPLORATION_DEFAULTS,
             **(out.get("itemExplorationConfig") or {}),

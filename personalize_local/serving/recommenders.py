@@ -10,14 +10,13 @@ https://docs.aws.amazon.com/personalize/latest/dg/ECOMMERCE-use-cases.html).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..context import Context
 from ..errors import InvalidInputException, ResourceNotFoundException
-from ..recipes.catalogue import RecipeInfo, recipe_by_arn
+from ..recipes.catalogue import RECIPES, RecipeInfo, UseCase, recipe_by_arn
 from ..store.state import Resource
 from .histories import History
 
@@ -30,33 +29,8 @@ EXPLORATION_DEFAULTS = {"explorationWeight": "0.3", "explorationItemAgeCutOff": 
 FILTER_DEPTH = 100
 
 
-@dataclass(frozen=True)
-class UseCase:
-    """GetRecommendations inputs and automatic behaviour of one use case (live guide).
-
-    ``consumed`` is the event type whose items are removed from the user's recommendations
-    ("automatically filters videos the user watched based on the userId … and Watch events").
-    """
-
-    user_required: bool
-    item_required: bool
-    consumed: str | None = None
-    datasets: tuple[str, ...] = ("Interactions",)
-
-
-USE_CASES: dict[str, UseCase] = {
-    "aws-vod-because-you-watched-x": UseCase(True, True, "Watch"),
-    "aws-vod-more-like-x": UseCase(True, True, "Watch", ("Interactions", "Items")),
-    "aws-vod-most-popular": UseCase(True, False),
-    # userId only for CurrentUser or interaction filters.
-    "aws-vod-trending-now": UseCase(False, False),
-    "aws-vod-top-picks": UseCase(True, False, "Watch", ("Interactions", "Items")),
-    "aws-ecomm-popular-items-by-views": UseCase(True, False),
-    "aws-ecomm-popular-items-by-purchases": UseCase(True, False),
-    "aws-ecomm-frequently-bought-together": UseCase(False, True),
-    "aws-ecomm-customers-who-viewed-x-also-viewed": UseCase(True, True, "Purchase"),
-    "aws-ecomm-recommended-for-you": UseCase(True, False, "Purchase"),
-}
+#: The use cases' request and data rules, from their records in the catalogue.
+USE_CASES: dict[str, UseCase] = {r.name: r.use_case for r in RECIPES if r.use_case}
 
 
 def active_recommender(ctx: Context, recommender_arn: str) -> Resource:

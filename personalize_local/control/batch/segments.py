@@ -21,11 +21,6 @@ from ...serving.deployment import Deployment
 from ...store.jobs import JobFailure
 from .lines import Line, LineError, answered, read
 
-#: Queries per input file of a batch segment job (the service quotas page;
-#: item-attribute-affinity-recipe).
-MAX_QUERIES = {"aws-item-affinity": 500, "aws-item-attribute-affinity": 10}
-
-
 _ATTRIBUTE = re.compile(
     r'\s*ITEMS\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?))\s*',
     re.IGNORECASE,
@@ -75,10 +70,10 @@ class Segments:
 
     @property
     def by_attributes(self) -> bool:
-        return self.dep.recipe.name == "aws-item-attribute-affinity"
+        return self.dep.recipe.segments_by_attributes
 
     def answer(self, where: str, texts: list[str]) -> list[dict[str, Any]]:
-        limit = MAX_QUERIES.get(self.dep.recipe.name, MAX_QUERIES["aws-item-affinity"])
+        limit = self.dep.recipe.max_segment_queries or 500
         if len(texts) > limit:
             raise JobFailure(
                 f"Invalid input data: {where} has {len(texts)} queries; the "
