@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -119,8 +118,8 @@ class PersonalizeApp:
         if found:
             raise RuntimeError(f"{operation.name} response breaks its shape: {found}")
 
-    @staticmethod
     def _respond(
+        self,
         start_response: StartResponse,
         operation: OperationModel | None,
         status: int,
@@ -133,7 +132,7 @@ class PersonalizeApp:
         headers = [
             ("Content-Type", content_type),
             ("Content-Length", str(len(payload))),
-            ("x-amzn-RequestId", str(uuid.uuid4())),
+            ("x-amzn-RequestId", self.emulator.ids.request_id()),
         ]
         if error_code:
             headers.append(("x-amzn-ErrorType", error_code))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import uuid
 
@@ -28,6 +29,11 @@ class IdSource:
         # Reads (recommendation ids) draw from their own stream, so how many requests were
         # answered never changes the ids of resources created later (or replayed from a journal).
         self._reads = random.Random(None if seed is None else f"reads-{seed}")
+        # Response ids (x-amzn-RequestId): a seeded base plus a counter, so each answer costs no
+        # random draw or lock (uuid4 reads os.urandom per call); next() on a count is atomic.
+        headers = random.Random(None if seed is None else f"request-ids-{seed}")
+        self._request_base = headers.getrandbits(128)
+        self._requests = itertools.count()
 
     def hex8(self) -> str:
         """Eight lowercase hex digits, as in solution-version and event-tracker ARNs."""
@@ -40,6 +46,14 @@ class IdSource:
         """An id for one answer (``recommendationId``), from the reads' own stream."""
         return str(uuid.UUID(int=self._reads.getrandbits(128), version=4))
 
+    def request_id(self) -> str:
+        """The ``x-amzn-RequestId`` of one response: uuid4-shaped, distinct, seeded."""
+        value = (self._request_base + next(self._requests)) & _UUID_BITS
+        return str(uuid.UUID(int=value, version=4))
+
     def derive(self) -> int:
         """A seed for a model or job, drawn from this generator."""
         return self._rng.getrandbits(31)
+
+
+_UUID_BITS = (1 << 128) - 1

@@ -246,8 +246,11 @@ def _recommend(
         if recommender:
             mask = recommenders.without_consumed(dep.recipe, dep.model, history, mask)
         scores = scoring.request_scores(dep, history, user_id, item_id)
-        if promotion is None:
-            return scoring.top_items(dep, scores, mask, n)
+    # Top-k and softmax read only this request's arrays: outside the lock, so they overlap
+    # the next request's scoring.
+    if promotion is None:
+        return scoring.top_items(dep, scores, mask, n)
+    with scoring.SCORING:
         assert found.promotion_filter is not None
         promoted = scoring.filter_mask(
             dep,

@@ -9,6 +9,7 @@ and S3 PutBucketPolicy answers 204 with no body
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from botocore.exceptions import ClientError
@@ -46,3 +47,15 @@ def test_put_bucket_policy_answers_204_without_a_body(aws):
         aws.s3.put_bucket_policy(Bucket="no-such-bucket-here", Policy=json.dumps(BUCKET_POLICY))
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
     assert error.value.response["ResponseMetadata"]["HTTPHeaders"]["server"] == "AmazonS3"
+
+
+def test_personalize_answers_carry_distinct_uuid_request_ids(aws):
+    """Each answer, errors included, has its own uuid4-shaped ``x-amzn-RequestId``."""
+    ids = [aws.personalize.list_recipes()["ResponseMetadata"]["RequestId"] for _ in range(3)]
+    with pytest.raises(ClientError) as error:
+        aws.personalize.describe_dataset_group(
+            datasetGroupArn="arn:aws:personalize:us-east-1:123456789012:dataset-group/none"
+        )
+    ids.append(error.value.response["ResponseMetadata"]["RequestId"])
+    assert len(set(ids)) == len(ids)
+    assert all(uuid.UUID(value).version == 4 for value in ids)
