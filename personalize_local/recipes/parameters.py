@@ -108,6 +108,9 @@ class TrendingConfig:
     # The live guide's default (the 2023 guide said 3 hours).
     trend_discovery_frequency: str = _param("2 hours", FEATURE)
 
+    def __post_init__(self) -> None:
+        parse_trend_frequency(self.trend_discovery_frequency)  # one of the documented windows
+
 
 @dataclass(frozen=True)
 class AffinityConfig:
