@@ -1,6 +1,7 @@
 """Recipe configurations: documented hyperparameters, their defaults, ranges and parsing.
 
-Each recipe has a frozen dataclass whose field defaults equal the documented defaults
+Each recipe's record (`catalogue.Training.config`) names a frozen dataclass whose field defaults
+equal the documented defaults
 (the recipe pages of https://docs.aws.amazon.com/personalize/latest/dg/working-with-predefined-recipes.html).
 Field metadata says whether a field is an algorithm hyperparameter
 (``solutionConfig.algorithmHyperParameters``) or a featurization parameter
