@@ -167,7 +167,9 @@ def _objective(prep: Prepared) -> tuple[np.ndarray | None, float]:
 # --- one builder per model kind ------------------------------------------------------------
 
 
-def _engine(prep: Prepared, settings: EngineSettings | None) -> tuple[EngineSettings, dict]:
+def _engine(
+    prep: Prepared, settings: EngineSettings | None
+) -> tuple[EngineSettings, dict[str, Any]]:
     """The UP engine's settings and keyword arguments (rewards from the objective)."""
     rewards, weight = _objective(prep)
     settings = settings or engine_settings(prep.config)

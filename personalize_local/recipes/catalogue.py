@@ -313,8 +313,9 @@ def _recipe(
 
 
 def _trained_like(analogue: str) -> Training:
-    """A domain recipe trains like its custom analogue; recommenders take no hyperparameters,
-    so it ignores unknown ones."""
+    """A domain recipe trains like the custom recipe it behaves like
+    (https://docs.aws.amazon.com/personalize/latest/dg/domain-use-cases.html); recommenders
+    take no hyperparameters, so it ignores unknown ones."""
     return replace(next(r for r in _CUSTOM if r.name == analogue).training, strict=False)
 
 
