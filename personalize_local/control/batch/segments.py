@@ -73,7 +73,9 @@ class Segments:
         return self.dep.recipe.segments_by_attributes
 
     def answer(self, where: str, texts: list[str]) -> list[dict[str, Any]]:
-        limit = self.dep.recipe.max_segment_queries or 500
+        # Only USER_SEGMENTATION recipes reach a segment job, and each record declares its limit.
+        limit = self.dep.recipe.max_segment_queries
+        assert limit is not None, self.dep.recipe.name
         if len(texts) > limit:
             raise JobFailure(
                 f"Invalid input data: {where} has {len(texts)} queries; the "
