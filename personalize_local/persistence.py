@@ -193,7 +193,7 @@ class Replay:
         """Start the work of jobs the last record submitted, as the live endpoint did."""
         submitted, self.jobs.replaying = self.jobs.replaying or [], []
         for job in submitted:
-            if not job.resource.data.get("stop_requested"):
+            if not job.resource.stop_requested:
                 self.running[job.number] = (job, self._pool.submit(self.jobs.work, job))
 
     def _end_job(self, record: dict[str, Any]) -> None:

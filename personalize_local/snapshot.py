@@ -4,7 +4,8 @@ A snapshot is taken under the locks that order the journal (see :mod:`.checkpoin
 job is in flight, so it is the state the journal's first N records produce. It holds:
 
 - every region's resources (trained models, imported rows, lifecycles, tags) as they are,
-  minus the caches serving rebuilds on demand (``serving_cache``, ``histories``);
+  minus the caches serving rebuilds on demand (payload fields marked ``store.state.CACHE``,
+  which a payload leaves out of its pickled state);
 - where the id stream stands and the next job's number, so the journal's tail replays onto it
   with the same ids; the answers' own id stream starts afresh, as after a full replay;
 - moto's backends in use (``BackendDict._instances``: the ones ``/moto-api/reset`` clears),
@@ -27,10 +28,7 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict, backend_lock
 
-from .store.state import Emulator, Resource
-
-#: Resource data that serving rebuilds on demand, keyed by object ids of this process.
-CACHES = ("serving_cache", "histories")
+from .store.state import Emulator
 
 _LOCK_TYPES = {type(threading.Lock()): threading.Lock, type(threading.RLock()): threading.RLock}
 _EMULATOR = "emulator"
@@ -60,15 +58,7 @@ class _Pickler(pickle.Pickler):
         fresh = _LOCK_TYPES.get(type(obj))
         if fresh is not None:
             return fresh, ()
-        if type(obj) is Resource and any(key in obj.data for key in CACHES):
-            kept = {k: v for k, v in obj.data.items() if k not in CACHES}
-            state = {**obj.__dict__, "data": kept}
-            return _new_resource, (), state
         return NotImplemented
-
-
-def _new_resource() -> Resource:
-    return Resource.__new__(Resource)
 
 
 class _Unpickler(pickle.Unpickler):

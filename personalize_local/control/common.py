@@ -10,7 +10,7 @@ from ..errors import InvalidInputException, LimitExceededException, ResourceInUs
 from ..protocol.spec import service_model
 from ..store.lifecycle import Lifecycle
 from ..store.pagination import paginate
-from ..store.state import Resource
+from ..store.state import Payload, Resource
 from ..store.tags import merge, tags_from_wire
 
 #: Statuses in which a resource is being created or is usable (not failed, not deleting).
@@ -26,8 +26,10 @@ def register(
     lifecycle: Lifecycle | None = None,
     parent: str | None = None,
     tags: Iterable[Mapping[str, str]] | None = None,
+    data: Payload | None = None,
 ) -> Resource:
-    """Add a new resource to the region (``ResourceAlreadyExistsException`` if the ARN is taken)."""
+    """Add a new resource to the region (``ResourceAlreadyExistsException`` if the ARN is taken),
+    holding ``data`` (its kind's payload; none by default)."""
     resource = Resource(
         kind=kind,
         arn=arn,
@@ -36,6 +38,7 @@ def register(
         lifecycle=lifecycle,
         parent=parent,
         tags=merge({}, tags_from_wire(tags)),
+        data=data or Payload(),
     )
     return ctx.state.add(resource)
 

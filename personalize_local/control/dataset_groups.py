@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..context import Context
 from ..errors import InvalidInputException
+from ..serving.payloads import DatasetGroupPayload
 from .common import check_quota, live, register, require_status, require_unused, summaries
 
 KIND = "dataset-group"
@@ -47,7 +48,7 @@ def create_dataset_group(
         "kmsKeyArn": kms_key_arn,
         "domain": domain,
     }
-    register(ctx, KIND, arn, attrs, ctx.creating(), tags=tags)
+    register(ctx, KIND, arn, attrs, ctx.creating(), tags=tags, data=DatasetGroupPayload())
     return {"datasetGroupArn": arn, "domain": domain}
 
 

@@ -23,6 +23,7 @@ from . import campaigns, recommenders
 from .answers import AnswerCache
 from .datasets import contents, datasets_of
 from .histories import Histories
+from .payloads import DatasetGroupPayload, ModelPayload
 
 #: Users metadata versions (unique in the process, unlike ids of freed objects).
 _USERS_VERSIONS = itertools.count(1)
@@ -80,13 +81,14 @@ def histories(
     dataset = of_group.get(kind)
     rows = contents(dataset) if dataset is not None else None
     version = (id(rows), rows.version) if rows is not None else None
-    cached = group.data.setdefault("histories", {}).get(kind)
+    built = DatasetGroupPayload.of(group).histories
+    cached = built.get(kind)
     if cached is None or cached[0] != version:
         frame = rows.frame("ALL") if rows is not None else None
         if frame is not None and kind == "Action_Interactions":
             frame = frame.rename(columns={"ACTION_ID": "ITEM_ID"})
         cached = (version, Histories(frame))
-        group.data["histories"][kind] = cached
+        built[kind] = cached
     return cached[1]
 
 
@@ -100,13 +102,14 @@ def _group_metadata(dataset: Resource | None):
 def deployment(ctx: Context, version: Resource, arn: str, config: dict[str, Any]) -> Deployment:
     """Everything needed to answer for ``version`` (call under the emulator lock)."""
     group_arn = version.attrs["datasetGroupArn"]
-    model = version.data["model"]
+    held = ModelPayload.of(version)
+    model = held.model
     recipe = catalogue.recipe_by_arn(version.attrs["recipeArn"])
     # One scan of the store for the group's datasets serves every lookup below.
     of_group = datasets_of(ctx, group_arn)
     items_key, items_rows = _group_metadata(of_group.get("Items"))
     users_key, users_rows = _group_metadata(of_group.get("Users"))
-    cache = version.data.setdefault("serving_cache", {})
+    cache = held.serving_cache
     if cache.get("items_key") != items_key or "catalog" not in cache:
         items_meta = _metadata(items_rows.frame("ALL") if items_rows else None, "ITEM_ID")
         created = None

@@ -19,6 +19,7 @@ from ..errors import InvalidInputException, ResourceNotFoundException
 from ..recipes.catalogue import RECIPES, RecipeInfo, UseCase, recipe_by_arn
 from ..store.state import Resource
 from .histories import History
+from .payloads import RecommenderPayload
 
 KIND = "recommender"
 #: The service's defaults for use cases that explore (as for User-Personalization):
@@ -43,12 +44,14 @@ def active_recommender(ctx: Context, recommender_arn: str) -> Resource:
 
 def serving(ctx: Context, recommender: Resource) -> tuple[Resource, dict[str, Any]]:
     """The model holder and config answering now (the previous ones while an update runs)."""
+    data = RecommenderPayload.of(recommender)
     update = recommender.attrs.get("latestRecommenderUpdate")
-    if update is not None and update.lifecycle.status(ctx.now) != "ACTIVE":
-        previous = recommender.data["previous"]
-        return previous["serving"], previous["config"]
+    if update is not None and update.lifecycle.status(ctx.now) != "ACTIVE" and data.previous:
+        return data.previous
+    # A recommender is ACTIVE only once its training has left a model.
+    assert data.serving is not None, recommender.arn
     recipe = recipe_by_arn(recommender.attrs["recipeArn"])
-    return recommender.data["serving"], _explored(recipe, recommender.attrs["recommenderConfig"])
+    return data.serving, _explored(recipe, recommender.attrs["recommenderConfig"])
 
 
 def _explored(recipe: RecipeInfo | None, config: dict[str, Any]) -> dict[str, Any]:
