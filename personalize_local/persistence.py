@@ -121,8 +121,10 @@ class Endpoint(Protocol):
     """What restoring needs of the endpoint it restores (the gateway provides it)."""
 
     emulator: Emulator
-    #: Held while moto's change is made and journaled (it orders moto's records).
-    moto_writes: AbstractContextManager[Any]
+
+    @property
+    def moto_writes(self) -> AbstractContextManager[Any]:
+        """Held while moto's change is made and journaled (it orders moto's records)."""
 
     def replay_personalize(self, record: dict[str, Any]) -> None:
         """Call a journaled Personalize operation again, at its time."""

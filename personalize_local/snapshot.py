@@ -24,18 +24,21 @@ import io
 import json
 import pickle
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moto.core.base_backend import BackendDict, backend_lock
 
 from .store.state import Emulator
+
+if TYPE_CHECKING:
+    from moto.iam.models import AWSManagedPolicy
 
 _LOCK_TYPES = {type(threading.Lock()): threading.Lock, type(threading.RLock()): threading.RLock}
 _EMULATOR = "emulator"
 _AWS_POLICY = "iam-aws-managed-policy"
 
 
-def _aws_policy_type() -> type:
+def _aws_policy_type() -> type[AWSManagedPolicy]:
     from moto.iam.models import AWSManagedPolicy
 
     return AWSManagedPolicy
@@ -92,7 +95,9 @@ class _Unpickler(pickle.Unpickler):
 
 def take(emulator: Emulator) -> bytes:
     """The state as bytes (call under the emulator lock, with no job in flight)."""
-    moto = {_backend_key(backends): dict(backends) for backends in list(BackendDict._instances)}
+    # The registry is a class attribute that moto's own code reads the same way.
+    instances = list(BackendDict._instances)  # type: ignore[misc]
+    moto = {_backend_key(backends): dict(backends) for backends in instances}
     personalize = {
         "regions": emulator.regions,
         "ids": emulator.ids._rng.getstate(),
@@ -120,8 +125,9 @@ def restore(emulator: Emulator, payload: bytes) -> None:
             dict.clear(backends)
             for account, regions in accounts.items():
                 dict.__setitem__(backends, account, regions)
-            if backends not in BackendDict._instances:
-                BackendDict._instances.append(backends)
+            registry = BackendDict._instances  # type: ignore[misc]  # as in take()
+            if backends not in registry:
+                registry.append(backends)
 
 
 def clear(emulator: Emulator) -> None:

@@ -107,4 +107,4 @@ def delete_campaign(ctx: Context, campaign_arn: str) -> None:
     campaign = ctx.state.get(KIND, campaign_arn)
     require_status(campaign, ("ACTIVE", "CREATE FAILED"), "campaign", ctx.now)
     # The solution stays and can be deployed again.
-    ctx.delete(campaign.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
+    ctx.delete(campaign.timeline, "DELETE PENDING", "DELETE IN_PROGRESS")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from botocore.model import StructureShape
+
 from ..context import Context
 from ..errors import InvalidInputException, LimitExceededException, ResourceInUseException
 from ..protocol.spec import service_model
@@ -53,7 +55,9 @@ def summaries(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of resources, each projected onto its List summary shape."""
     page, token = paginate(resources, max_results, next_token, request)
-    members = service_model("personalize").shape_for(shape_name).members
+    shape = service_model("personalize").shape_for(shape_name)
+    assert isinstance(shape, StructureShape), shape_name  # every List summary is a structure
+    members = shape.members
     rows = []
     for resource in page:
         described = resource.describe(ctx.now)

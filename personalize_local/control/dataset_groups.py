@@ -70,7 +70,7 @@ def delete_dataset_group(ctx: Context, dataset_group_arn: str) -> None:
     require_status(group, ("ACTIVE", "CREATE FAILED"), "dataset group", ctx.now)
     for kind, noun in DEPENDANTS:
         require_unused(ctx.state.of_kind(kind, parent=dataset_group_arn), noun, dataset_group_arn)
-    ctx.delete(group.lifecycle, "DELETE PENDING")
+    ctx.delete(group.timeline, "DELETE PENDING")
 
 
 def active_group(ctx: Context, dataset_group_arn: str):

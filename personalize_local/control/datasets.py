@@ -82,7 +82,7 @@ def list_datasets(
 def update_dataset(ctx: Context, dataset_arn: str, schema_arn: str) -> dict:
     dataset = ctx.state.get(KIND, dataset_arn)
     require_status(dataset, ("ACTIVE",), "dataset", ctx.now)
-    group = ctx.state.get(dataset_groups.KIND, dataset.parent)
+    group = ctx.state.get(dataset_groups.KIND, dataset.owner)
     _schema_for(ctx, schema_arn, dataset_type(dataset), group.attrs.get("domain"))
     dataset.attrs["schemaArn"] = schema_arn
     update = Update({"schemaArn": schema_arn}, ctx.now, ctx.creating())
@@ -108,4 +108,4 @@ def delete_dataset(ctx: Context, dataset_arn: str) -> None:
         raise ResourceInUseException(
             f"Cannot delete {dataset_arn} while {busy[0].arn} is {busy[0].status(ctx.now)}."
         )
-    ctx.delete(dataset.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
+    ctx.delete(dataset.timeline, "DELETE PENDING", "DELETE IN_PROGRESS")

@@ -82,4 +82,4 @@ def list_filters(
 def delete_filter(ctx: Context, filter_arn: str) -> None:
     resource = ctx.state.get(KIND, filter_arn)
     require_status(resource, ("ACTIVE", "CREATE FAILED"), "filter", ctx.now)
-    ctx.delete(resource.lifecycle, "DELETE PENDING")
+    ctx.delete(resource.timeline, "DELETE PENDING")

@@ -37,7 +37,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -118,8 +118,8 @@ def _schema(ctx: Context, group_arn: str, kind: str):
 
 def _check_expression(ctx: Context, group_arn: str, text: str) -> None:
     expression = parse_expression(text)
-    if expression.function != "sum":
-        return
+    if expression.dataset is None or expression.column is None:
+        return  # SAMPLECOUNT() reads no column
     schema = _schema(ctx, group_arn, expression.dataset)
     if schema is None:
         # "To apply a SUM() function to a column in an Items dataset, you must first import
@@ -213,7 +213,9 @@ def report_rows(
         expression = parse_expression(metric["expression"])
         part = grouped[chosen].assign(value=_values(frame[chosen], expression, items))
         sums = part.groupby(["window", "source"], sort=True)["value"].sum()
-        for (stamp, name), value in sorted(sums.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+        # Keyed by (window, source) pairs (pandas-stubs types a MultiIndex's keys Hashable).
+        windows = cast("dict[tuple[int, str], float]", sums.to_dict())
+        for (stamp, name), value in sorted(windows.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
             rows.append(
                 (
                     metric["metricName"],
@@ -265,7 +267,7 @@ def _pending_batches(
 
     Marks them reported (under the lock), so each is published once.
     """
-    dataset = datasets_of(ctx, attribution.parent).get("Interactions")
+    dataset = datasets_of(ctx, attribution.owner).get("Interactions")
     if dataset is None:
         return []
     stored = contents(dataset)
@@ -318,7 +320,7 @@ def _publish(ctx: Context, attribution: Resource) -> None:
         return
     destination = S3Location.parse(output["s3DataDestination"]["path"], "S3 data output path")
     metrics = list(MetricAttributionPayload.of(attribution).metrics)
-    items = _items(ctx, attribution.parent)
+    items = _items(ctx, attribution.owner)
     role = output["roleArn"]
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": attribution.arn}
     keys = [_report_key(attribution, destination, method, ctx.now) for method, _ in batches]
@@ -472,7 +474,7 @@ def update_metric_attribution(
         )
     data = MetricAttributionPayload.of(attribution)
     metrics = _updated_metrics(data.metrics, add_metrics, remove_metrics)
-    _check_metrics(ctx, attribution.parent, metrics)
+    _check_metrics(ctx, attribution.owner, metrics)
     if metrics_output_config is not None:
         _check_output(metrics_output_config)
     # Events recorded so far are reported with the metrics that were in force.
@@ -481,7 +483,7 @@ def update_metric_attribution(
     if metrics_output_config is not None:
         attribution.attrs["metricsOutputConfig"] = metrics_output_config
     # No update status is documented: it stays ACTIVE, updated now.
-    attribution.lifecycle.walk("ACTIVE", step=0)
+    attribution.timeline.walk("ACTIVE", step=0)
     return {"metricAttributionArn": metric_attribution_arn}
 
 
@@ -508,4 +510,4 @@ def _updated_metrics(
 def delete_metric_attribution(ctx: Context, metric_attribution_arn: str) -> None:
     attribution = ctx.state.get(KIND, metric_attribution_arn)
     require_status(attribution, ("ACTIVE", "CREATE FAILED"), "metric attribution", ctx.now)
-    ctx.delete(attribution.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
+    ctx.delete(attribution.timeline, "DELETE PENDING", "DELETE IN_PROGRESS")

@@ -235,7 +235,7 @@ def create_recommender(
     existing = [
         r
         for r in ctx.state.of_kind(KIND, parent=dataset_group_arn)
-        if not r.status(ctx.now).startswith("DELETE")
+        if not r.timeline.status(ctx.now).startswith("DELETE")
     ]
     check_quota(
         len(existing),
@@ -319,7 +319,7 @@ def update_recommender(
 def stop_recommender(ctx: Context, recommender_arn: str) -> dict:
     recommender = ctx.state.get(KIND, recommender_arn)
     require_status(recommender, ("ACTIVE",), "recommender", ctx.now)
-    recommender.lifecycle.walk(
+    recommender.timeline.walk(
         "STOP PENDING", "STOP IN_PROGRESS", "INACTIVE", step=ctx.settings.transition_seconds
     )
     return {"recommenderArn": recommender_arn}
@@ -329,7 +329,7 @@ def start_recommender(ctx: Context, recommender_arn: str) -> dict:
     recommender = ctx.state.get(KIND, recommender_arn)
     require_status(recommender, ("INACTIVE",), "recommender", ctx.now)
     # Starting creates no model: the one trained before the stop serves again.
-    recommender.lifecycle.walk(
+    recommender.timeline.walk(
         "START PENDING", "START IN_PROGRESS", "ACTIVE", step=ctx.settings.transition_seconds
     )
     return {"recommenderArn": recommender_arn}
@@ -338,4 +338,4 @@ def start_recommender(ctx: Context, recommender_arn: str) -> dict:
 def delete_recommender(ctx: Context, recommender_arn: str) -> None:
     recommender = ctx.state.get(KIND, recommender_arn)
     require_status(recommender, ("ACTIVE", "INACTIVE", "CREATE FAILED"), "recommender", ctx.now)
-    ctx.delete(recommender.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
+    ctx.delete(recommender.timeline, "DELETE PENDING", "DELETE IN_PROGRESS")

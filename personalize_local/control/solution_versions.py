@@ -147,10 +147,10 @@ def stop_solution_version_creation(ctx: Context, solution_version_arn: str) -> N
         )
     version.stop_requested = True
     if status == "CREATE PENDING":
-        version.lifecycle.finish("CREATE STOPPED")
+        version.timeline.finish("CREATE STOPPED")
     else:
         # The job ends it CREATE STOPPED when its current step returns.
-        version.lifecycle.walk("CREATE STOPPING", step=0)
+        version.timeline.walk("CREATE STOPPING", step=0)
 
 
 def get_solution_metrics(ctx: Context, solution_version_arn: str) -> dict:

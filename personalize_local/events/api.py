@@ -49,7 +49,7 @@ def put_events(
     tracker = tracker_by_tracking_id(ctx, tracking_id)
     if tracker is None or tracker.status(ctx.now) != "ACTIVE":
         raise _not_found(f"The given tracking ID does not exist or is not ACTIVE: {tracking_id}")
-    group_arn = tracker.parent
+    group_arn = tracker.owner
     dataset = datasets_of(ctx, group_arn).get("Interactions")
     if dataset is None:
         raise InvalidInputException(
@@ -144,7 +144,7 @@ def put_action_interactions(
     tracker = tracker_by_tracking_id(ctx, tracking_id)
     if tracker is None or tracker.status(ctx.now) != "ACTIVE":
         raise _not_found(f"The given tracking ID does not exist or is not ACTIVE: {tracking_id}")
-    dataset = datasets_of(ctx, tracker.parent).get("Action_Interactions")
+    dataset = datasets_of(ctx, tracker.owner).get("Action_Interactions")
     if dataset is None:
         raise InvalidInputException(
             f"The dataset group {tracker.parent} has no Action_Interactions dataset."
@@ -163,7 +163,7 @@ def put_action_interactions(
         }
         rows.append(to_row(schema, fixed, properties(record.get("properties"), what), what))
     contents(dataset).record(rows)
-    live = histories(ctx, tracker.parent, "Action_Interactions")
+    live = histories(ctx, tracker.owner, "Action_Interactions")
     for row in rows:
         live.record(
             str(row["USER_ID"]),

@@ -142,6 +142,7 @@ def get_recommendations(
         )
         recommenders.check_request(found.dep.recipe, user_id, item_id)
     else:
+        assert campaign_arn  # one of the two, checked above
         found = _lookup(ctx, lambda: for_campaign(ctx, campaign_arn), filter_arn, promotion_filter)
     dep = found.dep
     n = _count(num_results, metadata_columns)

@@ -50,7 +50,7 @@ def serving_config(version: Resource, config: dict[str, Any] | None) -> dict[str
         raise InvalidInputException(
             "itemExplorationConfig is only supported for USER_PERSONALIZATION recipes."
         )
-    if exploring and recipe.explores:
+    if exploring and recipe is not None and recipe.explores:
         out["itemExplorationConfig"] = {
             **EXPLORATION_DEFAULTS,
             **(out.get("itemExplorationConfig") or {}),

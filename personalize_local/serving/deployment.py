@@ -105,6 +105,7 @@ def deployment(ctx: Context, version: Resource, arn: str, config: dict[str, Any]
     held = ModelPayload.of(version)
     model = held.model
     recipe = catalogue.recipe_by_arn(version.attrs["recipeArn"])
+    assert recipe is not None, version.arn  # trained, so its recipe is in the catalogue
     # One scan of the store for the group's datasets serves every lookup below.
     of_group = datasets_of(ctx, group_arn)
     items_key, items_rows = _group_metadata(of_group.get("Items"))

@@ -10,12 +10,13 @@ https://docs.aws.amazon.com/personalize/latest/dg/ECOMMERCE-use-cases.html).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
 from ..context import Context
 from ..errors import InvalidInputException, ResourceNotFoundException
+from ..models.base import TrainedModel
 from ..recipes.catalogue import RECIPES, RecipeInfo, UseCase, recipe_by_arn
 from ..store.state import Resource
 from .histories import History
@@ -73,8 +74,16 @@ def check_request(recipe: RecipeInfo, user_id: str | None, item_id: str | None) 
         raise InvalidInputException(f"itemId is required for the {recipe.name} use case.")
 
 
+@overload
 def without_consumed(
-    recipe: RecipeInfo, model: Any, history: History, mask: np.ndarray | None
+    recipe: RecipeInfo, model: TrainedModel, history: History, mask: np.ndarray
+) -> np.ndarray: ...
+@overload
+def without_consumed(
+    recipe: RecipeInfo, model: TrainedModel, history: History, mask: np.ndarray | None
+) -> np.ndarray | None: ...
+def without_consumed(
+    recipe: RecipeInfo, model: TrainedModel, history: History, mask: np.ndarray | None
 ) -> np.ndarray | None:
     """``mask`` minus the items the user already watched or purchased, if the use case says so.
 

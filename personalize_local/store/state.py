@@ -73,6 +73,20 @@ class Resource:
     def status(self, now: float | None = None) -> str | None:
         return self.lifecycle.status(now) if self.lifecycle else None
 
+    @property
+    def owner(self) -> str:
+        """The ARN of the resource this one belongs to (a dataset's or tracker's group, …)."""
+        if self.parent is None:
+            raise TypeError(f"{self.kind} {self.arn} belongs to no other resource")
+        return self.parent
+
+    @property
+    def timeline(self) -> Lifecycle:
+        """The lifecycle of a resource whose kind has a status (all but schemas and stand-ins)."""
+        if self.lifecycle is None:
+            raise TypeError(f"{self.kind} {self.arn} has no status lifecycle")
+        return self.lifecycle
+
     def describe(self, now: float | None = None) -> dict[str, Any]:
         """The resource as its Describe operation shows it now."""
         out = {
