@@ -15,6 +15,7 @@ from typing import Any
 
 from ..context import Context
 from ..errors import PersonalizeError
+from ..models.base import TrainedModel
 from ..serving.datasets import contents, datasets_of, schema_of
 from ..serving.payloads import SolutionVersionPayload
 from ..store.jobs import JobFailure
@@ -41,7 +42,7 @@ def training_input(ctx: Context, group_arn: str) -> dict[str, Any]:
 class Trained:
     """What one training run produced."""
 
-    model: Any
+    model: TrainedModel
     metrics: dict[str, float]
     hyperparameters: dict[str, str]
     #: The hyperparameters HPO chose (None when HPO did not run).

@@ -48,6 +48,7 @@ from personalize_local.models.affinity import (
 from personalize_local.models.attributes import attribute_values
 from personalize_local.models.config import parse_trend_frequency
 from personalize_local.models.data import CREATION_TIMESTAMP
+from personalize_local.models.engine import UserPersonalizationModel
 from personalize_local.models.registry import Prepared, fit_prepared
 
 MAX_QUERIES = 500
@@ -73,6 +74,7 @@ def segmentation_metrics(prep: Prepared, seed: int) -> dict[str, float]:
     """coverage, hits_at_1_percent, recall_at_1_percent (unrounded)."""
     train, test = split_per_user(prep.data)
     model = fit_prepared(prep, seed, data=train)
+    assert isinstance(model, UserPersonalizationModel), model.recipe  # the segmentation engine
     to_model = model.item_index(list(prep.data.items))
     test_items = np.unique(test.item_idx)
     test_items = test_items[to_model[test_items] >= 0]

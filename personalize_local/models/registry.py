@@ -231,11 +231,11 @@ def prepare(
     cfg = C.parse_config(spec.config, hyperparameters, feature_params, strict=spec.strict)
     if spec.kind == "trending":
         C.parse_trend_frequency(cfg.trend_discovery_frequency)
-    users = (
+    users: tuple[Any, Any] = (
         getattr(cfg, "min_user_history_length_percentile", None),
         getattr(cfg, "max_user_history_length_percentile", None),
     )
-    items = (
+    items: tuple[Any, Any] = (
         getattr(cfg, "min_item_interaction_count_percentile", None),
         getattr(cfg, "max_item_interaction_count_percentile", None),
     )
@@ -292,7 +292,7 @@ def fit_prepared(
     """Fit the recipe's model on ``data`` (default: the prepared selection)."""
     spec, cfg = prep.spec, prep.config
     data = prep.data if data is None else data
-    common = {"recipe": spec.name, "selection": prep.selection}
+    common: dict[str, Any] = {"recipe": spec.name, "selection": prep.selection}
     if spec.kind in ("up", "ranking", "nba", "affinity", "coldstart"):
         rewards, weight = _objective(prep)
         settings = settings or engine_settings(cfg)

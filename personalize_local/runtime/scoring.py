@@ -115,7 +115,7 @@ def request_scores(
         scores = next(history_scores(model, [history]))
         return explored(dep, scores, history, user_id or "")
     if kind == "RELATED_ITEMS":
-        return np.asarray(model.score_related(item_id), np.float64)
+        return np.asarray(model.score_related(item_id or ""), np.float64)  # required, checked
     if dep.recipe.trending:
         return np.asarray(model.score_trending(dep.histories.latest), np.float64)
     return np.asarray(model.score_popular(), np.float64)

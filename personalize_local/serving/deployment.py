@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..context import Context
 from ..filters.evaluate import ItemCatalog
+from ..models.base import TrainedModel
 from ..recipes import catalogue
 from ..recipes.catalogue import RecipeInfo
 from ..store.state import Resource
@@ -35,7 +36,7 @@ class Deployment:
     version: Resource
     recipe: RecipeInfo
     config: dict[str, Any]
-    model: Any
+    model: TrainedModel
     histories: Histories
     items_meta: pd.DataFrame | None
     users_meta: pd.DataFrame | None
