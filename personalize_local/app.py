@@ -105,7 +105,8 @@ class PersonalizeApp:
         """Call a journaled operation again, at the time it was first called."""
         operation = all_operations()[record["op"]]
         handler = self.handlers[operation.name]
-        kwargs = arguments(record["params"], operation.input_shape.members)
+        shape = operation.input_shape
+        kwargs = arguments(record["params"], shape.members if shape else ())
         with self.emulator.lock, self.emulator.at(record["t"]):
             now = record["t"]
             state = self.emulator.region(record["region"])

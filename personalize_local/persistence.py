@@ -121,8 +121,10 @@ class Endpoint(Protocol):
     """What restoring needs of the endpoint it restores (the gateway provides it)."""
 
     emulator: Emulator
-    #: Held while moto's change is made and journaled (it orders moto's records).
-    moto_writes: AbstractContextManager[Any]
+
+    @property
+    def moto_writes(self) -> AbstractContextManager[Any]:
+        """Held while moto's change is made and journaled (it orders moto's records)."""
 
     def replay_personalize(self, record: dict[str, Any]) -> None:
         """Call a journaled Personalize operation again, at its time."""
@@ -193,7 +195,7 @@ class Replay:
         """Start the work of jobs the last record submitted, as the live endpoint did."""
         submitted, self.jobs.replaying = self.jobs.replaying or [], []
         for job in submitted:
-            if not job.resource.data.get("stop_requested"):
+            if not job.resource.stop_requested:
                 self.running[job.number] = (job, self._pool.submit(self.jobs.work, job))
 
     def _end_job(self, record: dict[str, Any]) -> None:

@@ -4,7 +4,8 @@ A snapshot is taken under the locks that order the journal (see :mod:`.checkpoin
 job is in flight, so it is the state the journal's first N records produce. It holds:
 
 - every region's resources (trained models, imported rows, lifecycles, tags) as they are,
-  minus the caches serving rebuilds on demand (``serving_cache``, ``histories``);
+  minus the caches serving rebuilds on demand (payload fields marked ``store.state.CACHE``,
+  which a payload leaves out of its pickled state);
 - where the id stream stands and the next job's number, so the journal's tail replays onto it
   with the same ids; the answers' own id stream starts afresh, as after a full replay;
 - moto's backends in use (``BackendDict._instances``: the ones ``/moto-api/reset`` clears),
@@ -23,21 +24,21 @@ import io
 import json
 import pickle
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moto.core.base_backend import BackendDict, backend_lock
 
-from .store.state import Emulator, Resource
+from .store.state import Emulator
 
-#: Resource data that serving rebuilds on demand, keyed by object ids of this process.
-CACHES = ("serving_cache", "histories")
+if TYPE_CHECKING:
+    from moto.iam.models import AWSManagedPolicy
 
 _LOCK_TYPES = {type(threading.Lock()): threading.Lock, type(threading.RLock()): threading.RLock}
 _EMULATOR = "emulator"
 _AWS_POLICY = "iam-aws-managed-policy"
 
 
-def _aws_policy_type() -> type:
+def _aws_policy_type() -> type[AWSManagedPolicy]:
     from moto.iam.models import AWSManagedPolicy
 
     return AWSManagedPolicy
@@ -60,15 +61,7 @@ class _Pickler(pickle.Pickler):
         fresh = _LOCK_TYPES.get(type(obj))
         if fresh is not None:
             return fresh, ()
-        if type(obj) is Resource and any(key in obj.data for key in CACHES):
-            kept = {k: v for k, v in obj.data.items() if k not in CACHES}
-            state = {**obj.__dict__, "data": kept}
-            return _new_resource, (), state
         return NotImplemented
-
-
-def _new_resource() -> Resource:
-    return Resource.__new__(Resource)
 
 
 class _Unpickler(pickle.Unpickler):
@@ -102,7 +95,9 @@ class _Unpickler(pickle.Unpickler):
 
 def take(emulator: Emulator) -> bytes:
     """The state as bytes (call under the emulator lock, with no job in flight)."""
-    moto = {_backend_key(backends): dict(backends) for backends in list(BackendDict._instances)}
+    # The registry is a class attribute that moto's own code reads the same way.
+    instances = list(BackendDict._instances)  # type: ignore[misc]
+    moto = {_backend_key(backends): dict(backends) for backends in instances}
     personalize = {
         "regions": emulator.regions,
         "ids": emulator.ids._rng.getstate(),
@@ -130,8 +125,9 @@ def restore(emulator: Emulator, payload: bytes) -> None:
             dict.clear(backends)
             for account, regions in accounts.items():
                 dict.__setitem__(backends, account, regions)
-            if backends not in BackendDict._instances:
-                BackendDict._instances.append(backends)
+            registry = BackendDict._instances  # type: ignore[misc]  # as in take()
+            if backends not in registry:
+                registry.append(backends)
 
 
 def clear(emulator: Emulator) -> None:

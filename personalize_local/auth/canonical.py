@@ -102,7 +102,8 @@ def sigv4(
         method=environ.get("REQUEST_METHOD", "GET"),
         url=f"http://endpoint{_raw_path(environ)}",
         headers=headers,
-        params=pairs,
+        # Repeated query keys stay apart as pairs (urlencode takes either; the stubs say mapping).
+        params=pairs,  # type: ignore[arg-type]
     )
     request.context["timestamp"] = signed.timestamp
     canonical = signer.canonical_request(request)
@@ -136,5 +137,7 @@ def sigv2_query(
             headers[lowered] = header(environ, lowered) or value
     signer = _V2QuerySigner(Credentials(access_key, secret), params.get("Expires", ""))
     split = urlsplit(f"http://endpoint{_raw_path(environ)}?{environ.get('QUERY_STRING', '')}")
-    string_to_sign = signer.canonical_string(environ.get("REQUEST_METHOD", "GET"), split, headers)
+    method = environ.get("REQUEST_METHOD", "GET")
+    # botocore reads the headers with get() and items(), as HTTPHeaders has; the stubs say Mapping.
+    string_to_sign = signer.canonical_string(method, split, headers)  # type: ignore[arg-type]
     return Expected(string_to_sign, string_to_sign, signer.sign_string(string_to_sign))

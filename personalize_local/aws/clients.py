@@ -66,7 +66,8 @@ class AwsClients:
             raise JobFailure("personalize-local is not served over HTTP, so it cannot reach S3.")
         with self._lock:
             if service not in self._clients:
-                self._clients[service] = boto3.client(
+                # boto3-stubs types each service's name as a Literal; ours is any of them.
+                self._clients[service] = boto3.client(  # type: ignore[call-overload]
                     service,
                     endpoint_url=self.endpoint_url,
                     region_name=self.region,

@@ -98,7 +98,7 @@ def _statement_applies(
 
 def statements(documents: Iterable[str | Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """All statements of some policy documents (JSON text or parsed)."""
-    found = []
+    found: list[Mapping[str, Any]] = []
     for document in documents:
         parsed = json.loads(document) if isinstance(document, str) else document
         found += [s for s in _as_list(parsed.get("Statement")) if isinstance(s, dict)]

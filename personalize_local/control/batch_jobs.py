@@ -29,6 +29,7 @@ from ..serving.campaigns import serving_config
 from ..serving.deployment import Deployment, deployment
 from ..serving.filters import active_filter
 from ..serving.histories import Histories
+from ..serving.payloads import FilterPayload, SolutionVersionPayload
 from ..store.state import Resource
 from .batch import s3
 from .batch.inference import INFERENCE_MEMBERS, Inference
@@ -78,7 +79,7 @@ def _filter(ctx: Context, filter_arn: str | None, version: Resource) -> Filter |
     if not filter_arn:
         return None
     group = version.attrs["datasetGroupArn"]
-    return active_filter(ctx, filter_arn, group, "solution version").data["parsed"]
+    return FilterPayload.of(active_filter(ctx, filter_arn, group, "solution version")).parsed
 
 
 def _exploration(version: Resource, config: dict[str, Any] | None) -> dict[str, Any]:
@@ -111,7 +112,7 @@ def _submit(
     Events recorded after training are not used until the next training, so the
     histories are the version's training interactions, not the live ones.
     """
-    rows = version.data.get("training_interactions")
+    rows = SolutionVersionPayload.of(version).training_interactions
     clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": job.arn}
 

@@ -7,6 +7,7 @@ from typing import Any
 from ..context import Context
 from ..errors import InvalidInputException, ResourceInUseException
 from ..serving.campaigns import KIND, serving_config, version_for
+from ..serving.payloads import CampaignPayload
 from ..store.state import Update
 from .common import IN_FLIGHT, check_quota, live, register, require_status, summaries
 
@@ -26,7 +27,9 @@ def create_campaign(
     version = version_for(ctx, solution_version_arn, sync)
     group = version.attrs["datasetGroupArn"]
     deployed = [
-        c for c in live(ctx.state.of_kind(KIND), ctx.now) if c.data["datasetGroupArn"] == group
+        c
+        for c in live(ctx.state.of_kind(KIND), ctx.now)
+        if CampaignPayload.of(c).dataset_group_arn == group
     ]
     check_quota(
         len(deployed),
@@ -42,8 +45,8 @@ def create_campaign(
         "minProvisionedTPS": min_provisioned_tps or 1,
         "campaignConfig": serving_config(version, campaign_config),
     }
-    campaign = register(ctx, KIND, arn, attrs, ctx.creating(), version.attrs["solutionArn"], tags)
-    campaign.data["datasetGroupArn"] = group
+    parent = version.attrs["solutionArn"]
+    register(ctx, KIND, arn, attrs, ctx.creating(), parent, tags, CampaignPayload(group))
     return {"campaignArn": arn}
 
 
@@ -83,9 +86,10 @@ def update_campaign(
     target = solution_version_arn or campaign.attrs["solutionVersionArn"]
     config = campaign_config if campaign_config is not None else campaign.attrs["campaignConfig"]
     version = version_for(ctx, target, bool((config or {}).get("syncWithLatestSolutionVersion")))
-    if version.attrs["datasetGroupArn"] != campaign.data["datasetGroupArn"]:
+    data = CampaignPayload.of(campaign)
+    if version.attrs["datasetGroupArn"] != data.dataset_group_arn:
         raise InvalidInputException("The new solution version belongs to another dataset group.")
-    campaign.data["previous"] = {
+    data.previous = {
         "solutionVersionArn": campaign.attrs["solutionVersionArn"],
         "campaignConfig": campaign.attrs["campaignConfig"],
     }
@@ -103,4 +107,4 @@ def delete_campaign(ctx: Context, campaign_arn: str) -> None:
     campaign = ctx.state.get(KIND, campaign_arn)
     require_status(campaign, ("ACTIVE", "CREATE FAILED"), "campaign", ctx.now)
     # The solution stays and can be deployed again.
-    ctx.delete(campaign.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
+    ctx.delete(campaign.timeline, "DELETE PENDING", "DELETE IN_PROGRESS")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from botocore.model import StructureShape
+
 from ..context import Context
 from ..errors import InvalidInputException, LimitExceededException, ResourceInUseException
 from ..protocol.spec import service_model
 from ..store.lifecycle import Lifecycle
 from ..store.pagination import paginate
-from ..store.state import Resource
+from ..store.state import Payload, Resource
 from ..store.tags import merge, tags_from_wire
 
 #: Statuses in which a resource is being created or is usable (not failed, not deleting).
@@ -26,8 +28,10 @@ def register(
     lifecycle: Lifecycle | None = None,
     parent: str | None = None,
     tags: Iterable[Mapping[str, str]] | None = None,
+    data: Payload | None = None,
 ) -> Resource:
-    """Add a new resource to the region (``ResourceAlreadyExistsException`` if the ARN is taken)."""
+    """Add a new resource to the region (``ResourceAlreadyExistsException`` if the ARN is taken),
+    holding ``data`` (its kind's payload; none by default)."""
     resource = Resource(
         kind=kind,
         arn=arn,
@@ -36,6 +40,7 @@ def register(
         lifecycle=lifecycle,
         parent=parent,
         tags=merge({}, tags_from_wire(tags)),
+        data=data or Payload(),
     )
     return ctx.state.add(resource)
 
@@ -50,7 +55,9 @@ def summaries(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of resources, each projected onto its List summary shape."""
     page, token = paginate(resources, max_results, next_token, request)
-    members = service_model("personalize").shape_for(shape_name).members
+    shape = service_model("personalize").shape_for(shape_name)
+    assert isinstance(shape, StructureShape), shape_name  # every List summary is a structure
+    members = shape.members
     rows = []
     for resource in page:
         described = resource.describe(ctx.now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..context import Context
 from ..errors import InvalidInputException
+from ..serving.payloads import DatasetGroupPayload
 from .common import check_quota, live, register, require_status, require_unused, summaries
 
 KIND = "dataset-group"
@@ -47,7 +48,7 @@ def create_dataset_group(
         "kmsKeyArn": kms_key_arn,
         "domain": domain,
     }
-    register(ctx, KIND, arn, attrs, ctx.creating(), tags=tags)
+    register(ctx, KIND, arn, attrs, ctx.creating(), tags=tags, data=DatasetGroupPayload())
     return {"datasetGroupArn": arn, "domain": domain}
 
 
@@ -69,7 +70,7 @@ def delete_dataset_group(ctx: Context, dataset_group_arn: str) -> None:
     require_status(group, ("ACTIVE", "CREATE FAILED"), "dataset group", ctx.now)
     for kind, noun in DEPENDANTS:
         require_unused(ctx.state.of_kind(kind, parent=dataset_group_arn), noun, dataset_group_arn)
-    ctx.delete(group.lifecycle, "DELETE PENDING")
+    ctx.delete(group.timeline, "DELETE PENDING")
 
 
 def active_group(ctx: Context, dataset_group_arn: str):

@@ -6,6 +6,8 @@ from ..context import Context
 from ..data import schemas as avro
 from ..errors import InvalidInputException, ResourceInUseException
 from ..ids import arn_name
+from ..serving.datasets import dataset_type
+from ..serving.payloads import DatasetPayload, SchemaPayload
 from ..store.state import Update
 from . import dataset_groups
 from .common import IN_FLIGHT, register, require_status, summaries
@@ -13,14 +15,14 @@ from .common import IN_FLIGHT, register, require_status, summaries
 KIND = "dataset"
 
 
-def _schema_for(ctx: Context, schema_arn: str, dataset_type: str, domain: str | None):
+def _schema_for(ctx: Context, schema_arn: str, kind: str, domain: str | None):
     schema = ctx.state.get("schema", schema_arn)
     if (schema.attrs.get("domain") or None) != (domain or None):
         raise InvalidInputException(
             f"The schema {schema_arn} has domain {schema.attrs.get('domain') or 'none'}, but the "
             f"dataset group's domain is {domain or 'none'}. Use a schema of the same domain."
         )
-    avro.check_dataset_schema(schema.data["parsed"], dataset_type, domain)
+    avro.check_dataset_schema(SchemaPayload.of(schema).parsed, kind, domain)
     return schema
 
 
@@ -44,15 +46,15 @@ def create_dataset(
         "datasetType": dataset_type,
         "schemaArn": schema_arn,
     }
-    resource = register(ctx, KIND, arn, attrs, ctx.creating(), dataset_group_arn, tags)
-    resource.data["type"] = canonical
+    data = DatasetPayload(canonical)
+    register(ctx, KIND, arn, attrs, ctx.creating(), dataset_group_arn, tags, data)
     return {"datasetArn": arn}
 
 
 def describe_dataset(ctx: Context, dataset_arn: str) -> dict:
     dataset = ctx.state.get(KIND, dataset_arn)
     described = dataset.describe(ctx.now)
-    if dataset.data["type"] == "Interactions":
+    if dataset_type(dataset) == "Interactions":
         trackers = ctx.state.of_kind("event-tracker", parent=dataset.parent)
         if trackers:
             described["trackingId"] = trackers[0].attrs["trackingId"]
@@ -80,8 +82,8 @@ def list_datasets(
 def update_dataset(ctx: Context, dataset_arn: str, schema_arn: str) -> dict:
     dataset = ctx.state.get(KIND, dataset_arn)
     require_status(dataset, ("ACTIVE",), "dataset", ctx.now)
-    group = ctx.state.get(dataset_groups.KIND, dataset.parent)
-    _schema_for(ctx, schema_arn, dataset.data["type"], group.attrs.get("domain"))
+    group = ctx.state.get(dataset_groups.KIND, dataset.owner)
+    _schema_for(ctx, schema_arn, dataset_type(dataset), group.attrs.get("domain"))
     dataset.attrs["schemaArn"] = schema_arn
     update = Update({"schemaArn": schema_arn}, ctx.now, ctx.creating())
     dataset.attrs["latestDatasetUpdate"] = update
@@ -106,4 +108,4 @@ def delete_dataset(ctx: Context, dataset_arn: str) -> None:
         raise ResourceInUseException(
             f"Cannot delete {dataset_arn} while {busy[0].arn} is {busy[0].status(ctx.now)}."
         )
-    ctx.delete(dataset.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
+    ctx.delete(dataset.timeline, "DELETE PENDING", "DELETE IN_PROGRESS")

@@ -59,4 +59,4 @@ def delete_event_tracker(ctx: Context, event_tracker_arn: str) -> None:
     tracker = ctx.state.get(KIND, event_tracker_arn)
     require_status(tracker, ("ACTIVE", "CREATE FAILED"), "event tracker", ctx.now)
     # The events it recorded stay in the Interactions dataset.
-    ctx.delete(tracker.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
+    ctx.delete(tracker.timeline, "DELETE PENDING", "DELETE IN_PROGRESS")

@@ -6,7 +6,7 @@ from ..aws import access
 from ..aws.access import S3Location
 from ..aws.clients import AwsClients
 from ..context import Context
-from ..serving.datasets import contents
+from ..serving.datasets import contents, dataset_type
 from ..store.jobs import JobFailure
 from .common import register, require_status, summaries
 
@@ -40,7 +40,7 @@ def create_dataset_export_job(
     destination = S3Location.parse(job_output["s3DataDestination"]["path"], "output path")
     # The object layout is not documented: one CSV under <path><jobName>/.
     prefix = destination.key if destination.is_prefix else destination.key + "/"
-    key = f"{prefix}{job_name}/{dataset.data['type'].upper()}_part_00000.csv"
+    key = f"{prefix}{job_name}/{dataset_type(dataset).upper()}_part_00000.csv"
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
 
     def work() -> None:

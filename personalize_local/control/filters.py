@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..context import Context
 from ..filters import grammar
-from ..serving.datasets import datasets_of
+from ..serving.datasets import datasets_of, schema_of
+from ..serving.payloads import FilterPayload
 from . import dataset_groups
 from .common import check_quota, live, register, require_status, summaries
 
@@ -24,10 +25,7 @@ def create_filter(
 ) -> dict:
     dataset_groups.active_group(ctx, dataset_group_arn)
     parsed = grammar.parse(filter_expression)
-    schemas = {
-        kind: ctx.state.get("schema", d.attrs["schemaArn"]).data["parsed"]
-        for kind, d in datasets_of(ctx, dataset_group_arn).items()
-    }
+    schemas = {kind: schema_of(ctx, d) for kind, d in datasets_of(ctx, dataset_group_arn).items()}
     grammar.validate(parsed, schemas)
     group_filters = live(ctx.state.of_kind(KIND, parent=dataset_group_arn), ctx.now)
     check_quota(
@@ -39,7 +37,7 @@ def create_filter(
     own_fields = set(grammar.fields(parsed))
     fields = set(own_fields)
     for other in group_filters:
-        fields |= other.data["fields"]
+        fields |= FilterPayload.of(other).fields
     check_quota(
         len(fields),
         MAX_FIELDS_PER_GROUP,
@@ -54,8 +52,8 @@ def create_filter(
         "datasetGroupArn": dataset_group_arn,
         "filterExpression": filter_expression,
     }
-    resource = register(ctx, KIND, arn, attrs, ctx.creating(), dataset_group_arn, tags)
-    resource.data.update(parsed=parsed, fields=own_fields)
+    data = FilterPayload(parsed, own_fields)
+    register(ctx, KIND, arn, attrs, ctx.creating(), dataset_group_arn, tags, data)
     return {"filterArn": arn}
 
 
@@ -84,4 +82,4 @@ def list_filters(
 def delete_filter(ctx: Context, filter_arn: str) -> None:
     resource = ctx.state.get(KIND, filter_arn)
     require_status(resource, ("ACTIVE", "CREATE FAILED"), "filter", ctx.now)
-    ctx.delete(resource.lifecycle, "DELETE PENDING")
+    ctx.delete(resource.timeline, "DELETE PENDING")

@@ -11,7 +11,7 @@ from ..context import Context
 from ..data import csv_import
 from ..data import schemas as avro
 from ..errors import InvalidInputException
-from ..serving.datasets import contents
+from ..serving.datasets import contents, dataset_type, schema_of
 from ..store.jobs import JobFailure
 from .common import IN_FLIGHT, check_quota, data_location, register, require_status, summaries
 
@@ -62,16 +62,16 @@ def create_dataset_import_job(
         "publishAttributionMetricsToS3": bool(publish_attribution_metrics_to_s3),
     }
     job = register(ctx, KIND, arn, attrs, ctx.pending(), dataset_arn, tags)
-    schema = ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]
+    schema = schema_of(ctx, dataset)
     group = ctx.state.get("dataset-group", dataset.attrs["datasetGroupArn"])
     optional = frozenset(
         f.name.upper()
-        for f in avro.metadata_fields(schema, dataset.data["type"], group.attrs.get("domain"))
+        for f in avro.metadata_fields(schema, dataset_type(dataset), group.attrs.get("domain"))
     )
     clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
 
-    minimum = MIN_RECORDS if dataset.data["type"] == "Interactions" else 1
+    minimum = MIN_RECORDS if dataset_type(dataset) == "Interactions" else 1
 
     def work():
         rows = load(clients, location, role_arn, schema, context, minimum, optional)

@@ -37,7 +37,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -47,7 +47,8 @@ from ..aws.access import S3Location
 from ..aws.clients import AwsClients
 from ..context import Context
 from ..errors import InvalidInputException, ResourceAlreadyExistsException
-from ..serving.datasets import contents, datasets_of
+from ..serving.datasets import contents, datasets_of, schema_of
+from ..serving.payloads import MetricAttributionPayload
 from ..store.jobs import JobFailure
 from ..store.pagination import paginate
 from ..store.state import Resource
@@ -112,13 +113,13 @@ def _schema(ctx: Context, group_arn: str, kind: str):
     dataset = datasets_of(ctx, group_arn).get(kind)
     if dataset is None:
         return None
-    return ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]
+    return schema_of(ctx, dataset)
 
 
 def _check_expression(ctx: Context, group_arn: str, text: str) -> None:
     expression = parse_expression(text)
-    if expression.function != "sum":
-        return
+    if expression.dataset is None or expression.column is None:
+        return  # SAMPLECOUNT() reads no column
     schema = _schema(ctx, group_arn, expression.dataset)
     if schema is None:
         # "To apply a SUM() function to a column in an Items dataset, you must first import
@@ -212,7 +213,9 @@ def report_rows(
         expression = parse_expression(metric["expression"])
         part = grouped[chosen].assign(value=_values(frame[chosen], expression, items))
         sums = part.groupby(["window", "source"], sort=True)["value"].sum()
-        for (stamp, name), value in sorted(sums.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+        # Keyed by (window, source) pairs (pandas-stubs types a MultiIndex's keys Hashable).
+        windows = cast("dict[tuple[int, str], float]", sums.to_dict())
+        for (stamp, name), value in sorted(windows.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
             rows.append(
                 (
                     metric["metricName"],
@@ -247,7 +250,7 @@ def _items(ctx: Context, group_arn: str) -> pd.DataFrame | None:
 def _report_key(attribution: Resource, destination: S3Location, method: str, now: float) -> str:
     """A new object key under the output path: one file per publication, never overwritten."""
     prefix = destination.key if destination.is_prefix else destination.key + "/"
-    used = attribution.data.setdefault("report_keys", set())
+    used = MetricAttributionPayload.of(attribution).report_keys
     key = f"{prefix}{REPORT_PREFIX}-{method}-{int(now)}.csv"
     serial = 1
     while key in used:
@@ -264,21 +267,22 @@ def _pending_batches(
 
     Marks them reported (under the lock), so each is published once.
     """
-    dataset = datasets_of(ctx, attribution.parent).get("Interactions")
+    dataset = datasets_of(ctx, attribution.owner).get("Interactions")
     if dataset is None:
         return []
     stored = contents(dataset)
-    owner, seen = attribution.data.get("events_cursor", (None, 0))
+    data = MetricAttributionPayload.of(attribution)
+    owner, seen = data.events_cursor
     # A recreated dataset starts over; a data deletion job may have shortened the list.
     seen = min(seen, len(stored.streamed)) if owner is stored else 0
     batches: list[tuple[str, Callable[[], pd.DataFrame]]] = []
     fresh = list(stored.streamed[seen:])
     # The rows themselves, not their id(): a checkpoint keeps which rows were read.
-    attribution.data["events_cursor"] = (stored, len(stored.streamed))
+    data.events_cursor = (stored, len(stored.streamed))
     if fresh:
         batches.append((EVENTS_METHOD, lambda: pd.DataFrame(fresh)))
-    published = attribution.data.setdefault("published_jobs", set())
-    schema = ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]
+    published = data.published_jobs
+    schema = schema_of(ctx, dataset)
     jobs = sorted(
         ctx.state.of_kind("dataset-import-job", parent=dataset.arn), key=lambda j: j.order
     )
@@ -315,8 +319,8 @@ def _publish(ctx: Context, attribution: Resource) -> None:
     if not batches:
         return
     destination = S3Location.parse(output["s3DataDestination"]["path"], "S3 data output path")
-    metrics = list(attribution.data["metrics"])
-    items = _items(ctx, attribution.parent)
+    metrics = list(MetricAttributionPayload.of(attribution).metrics)
+    items = _items(ctx, attribution.owner)
     role = output["roleArn"]
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": attribution.arn}
     keys = [_report_key(attribution, destination, method, ctx.now) for method, _ in batches]
@@ -368,13 +372,13 @@ def create_metric_attribution(
         "datasetGroupArn": dataset_group_arn,
         "metricsOutputConfig": metrics_output_config,
     }
-    attribution = register(ctx, KIND, arn, attrs, ctx.pending(), dataset_group_arn)
-    attribution.data["metrics"] = [dict(m) for m in metrics]
+    data = MetricAttributionPayload([dict(m) for m in metrics])
+    attribution = register(ctx, KIND, arn, attrs, ctx.pending(), dataset_group_arn, data=data)
     # Only what is recorded from now on is reported.
     dataset = datasets_of(ctx, dataset_group_arn).get("Interactions")
     if dataset is not None:
         stored = contents(dataset)
-        attribution.data["events_cursor"] = (stored, len(stored.streamed))
+        data.events_cursor = (stored, len(stored.streamed))
     clients = AwsClients(ctx.emulator.endpoint_url, ctx.region, ctx.settings.client_credentials)
     context = {"aws:SourceAccount": ctx.account, "aws:SourceArn": arn}
     ctx.emulator.jobs.submit(attribution, lambda: _check_access(clients, attrs, context))
@@ -433,7 +437,7 @@ def list_metric_attribution_metrics(
     attribution = _named(ctx, metric_attribution_arn)
     _publish(ctx, attribution)
     page, token = paginate(
-        attribution.data["metrics"],
+        MetricAttributionPayload.of(attribution).metrics,
         max_results,
         next_token,
         {"metricAttributionArn": metric_attribution_arn},
@@ -468,17 +472,18 @@ def update_metric_attribution(
         raise InvalidInputException(
             "Give addMetrics, removeMetrics or metricsOutputConfig to update."
         )
-    metrics = _updated_metrics(attribution.data["metrics"], add_metrics, remove_metrics)
-    _check_metrics(ctx, attribution.parent, metrics)
+    data = MetricAttributionPayload.of(attribution)
+    metrics = _updated_metrics(data.metrics, add_metrics, remove_metrics)
+    _check_metrics(ctx, attribution.owner, metrics)
     if metrics_output_config is not None:
         _check_output(metrics_output_config)
     # Events recorded so far are reported with the metrics that were in force.
     _publish(ctx, attribution)
-    attribution.data["metrics"] = metrics
+    data.metrics = metrics
     if metrics_output_config is not None:
         attribution.attrs["metricsOutputConfig"] = metrics_output_config
     # No update status is documented: it stays ACTIVE, updated now.
-    attribution.lifecycle.walk("ACTIVE", step=0)
+    attribution.timeline.walk("ACTIVE", step=0)
     return {"metricAttributionArn": metric_attribution_arn}
 
 
@@ -505,4 +510,4 @@ def _updated_metrics(
 def delete_metric_attribution(ctx: Context, metric_attribution_arn: str) -> None:
     attribution = ctx.state.get(KIND, metric_attribution_arn)
     require_status(attribution, ("ACTIVE", "CREATE FAILED"), "metric attribution", ctx.now)
-    ctx.delete(attribution.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
+    ctx.delete(attribution.timeline, "DELETE PENDING", "DELETE IN_PROGRESS")

@@ -26,6 +26,7 @@ from ..errors import (
     ResourceInUseException,
 )
 from ..recipes.catalogue import RecipeInfo
+from ..serving.payloads import ModelPayload, RecommenderPayload
 from ..serving.recommenders import EXPLORATION_DEFAULTS, KIND, USE_CASES, serving
 from ..store.jobs import JobFailure
 from ..store.state import Resource, Update
@@ -194,9 +195,8 @@ def _holder(recommender: Resource, model: Any) -> Resource:
         "datasetGroupArn": recommender.attrs["datasetGroupArn"],
         "recipeArn": recommender.attrs["recipeArn"],
     }
-    return Resource(
-        "recommender-model", recommender.arn, attrs, recommender.created, data={"model": model}
-    )
+    data = ModelPayload(model)
+    return Resource("recommender-model", recommender.arn, attrs, recommender.created, data=data)
 
 
 def _train(ctx: Context, recommender: Resource, recipe: RecipeInfo, config: dict[str, Any], target):
@@ -209,8 +209,9 @@ def _train(ctx: Context, recommender: Resource, recipe: RecipeInfo, config: dict
         trained = training.fit(recipe.name, snapshot, {}, seed, check=check)
 
         def commit() -> None:
-            recommender.data["serving"] = _holder(recommender, trained.model)
-            recommender.data["metrics"] = trained.metrics
+            data = RecommenderPayload.of(recommender)
+            data.serving = _holder(recommender, trained.model)
+            data.metrics = trained.metrics
 
         return commit
 
@@ -234,7 +235,7 @@ def create_recommender(
     existing = [
         r
         for r in ctx.state.of_kind(KIND, parent=dataset_group_arn)
-        if not r.status(ctx.now).startswith("DELETE")
+        if not r.timeline.status(ctx.now).startswith("DELETE")
     ]
     check_quota(
         len(existing),
@@ -250,7 +251,8 @@ def create_recommender(
         "recipeArn": recipe_arn,
         "recommenderConfig": config,
     }
-    recommender = register(ctx, KIND, arn, attrs, ctx.pending(), dataset_group_arn, tags)
+    data = RecommenderPayload()
+    recommender = register(ctx, KIND, arn, attrs, ctx.pending(), dataset_group_arn, tags, data)
     _train(ctx, recommender, recipe, config, recommender)
     return {"recommenderArn": arn}
 
@@ -258,8 +260,9 @@ def create_recommender(
 def describe_recommender(ctx: Context, recommender_arn: str) -> dict:
     recommender = ctx.state.get(KIND, recommender_arn)
     described = recommender.describe(ctx.now)
-    if described["status"] not in NO_METRICS and "metrics" in recommender.data:
-        described["modelMetrics"] = recommender.data["metrics"]
+    metrics = RecommenderPayload.of(recommender).metrics
+    if described["status"] not in NO_METRICS and metrics is not None:
+        described["modelMetrics"] = metrics
     return {"recommender": described}
 
 
@@ -294,7 +297,7 @@ def update_recommender(
     config = _config(recipe, {**old, **recommender_config})
     # What serves now keeps serving until the update is ACTIVE (UpdateRecommender doc).
     model, serving_config = serving(ctx, recommender)
-    recommender.data["previous"] = {"serving": model, "config": serving_config}
+    RecommenderPayload.of(recommender).previous = (model, serving_config)
     recommender.attrs["recommenderConfig"] = config
     retrain = (old.get("trainingDataConfig") or {}) != (config.get("trainingDataConfig") or {})
     if not retrain:
@@ -316,7 +319,7 @@ def update_recommender(
 def stop_recommender(ctx: Context, recommender_arn: str) -> dict:
     recommender = ctx.state.get(KIND, recommender_arn)
     require_status(recommender, ("ACTIVE",), "recommender", ctx.now)
-    recommender.lifecycle.walk(
+    recommender.timeline.walk(
         "STOP PENDING", "STOP IN_PROGRESS", "INACTIVE", step=ctx.settings.transition_seconds
     )
     return {"recommenderArn": recommender_arn}
@@ -326,7 +329,7 @@ def start_recommender(ctx: Context, recommender_arn: str) -> dict:
     recommender = ctx.state.get(KIND, recommender_arn)
     require_status(recommender, ("INACTIVE",), "recommender", ctx.now)
     # Starting creates no model: the one trained before the stop serves again.
-    recommender.lifecycle.walk(
+    recommender.timeline.walk(
         "START PENDING", "START IN_PROGRESS", "ACTIVE", step=ctx.settings.transition_seconds
     )
     return {"recommenderArn": recommender_arn}
@@ -335,4 +338,4 @@ def start_recommender(ctx: Context, recommender_arn: str) -> dict:
 def delete_recommender(ctx: Context, recommender_arn: str) -> None:
     recommender = ctx.state.get(KIND, recommender_arn)
     require_status(recommender, ("ACTIVE", "INACTIVE", "CREATE FAILED"), "recommender", ctx.now)
-    ctx.delete(recommender.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
+    ctx.delete(recommender.timeline, "DELETE PENDING", "DELETE IN_PROGRESS")

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..context import Context
 from ..data import schemas as avro
+from ..serving.payloads import SchemaPayload
 from .common import check_quota, register, require_unused, summaries
 
 KIND = "schema"
@@ -24,8 +25,7 @@ def create_schema(ctx: Context, name: str, schema: str, domain: str | None = Non
     )
     arn = ctx.arn(KIND, name)
     attrs: dict[str, Any] = {"name": name, "schemaArn": arn, "schema": schema, "domain": domain}
-    resource = register(ctx, KIND, arn, attrs)
-    resource.data["parsed"] = parsed
+    register(ctx, KIND, arn, attrs, data=SchemaPayload(parsed))
     return {"schemaArn": arn}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from ..context import Context
 from ..errors import InvalidInputException, ResourceInUseException
 from ..recipes import catalogue
+from ..serving.payloads import SolutionVersionPayload
 from ..store.jobs import JobFailure
 from ..store.state import Resource
 from . import training
@@ -95,11 +96,11 @@ def _train(
         config,
         seed,
         perform_hpo=version.attrs["performHPO"],
-        base=base.data if base is not None else None,
+        base=SolutionVersionPayload.of(base) if base is not None else None,
     )
 
     def commit() -> None:
-        version.data.update(
+        version.data = SolutionVersionPayload(
             model=trained.model,
             metrics=trained.metrics,
             hyperparameters=trained.hyperparameters,
@@ -144,12 +145,12 @@ def stop_solution_version_creation(ctx: Context, solution_version_arn: str) -> N
             f"The solution version {solution_version_arn} is {status}; only a version in "
             "CREATE PENDING or CREATE IN_PROGRESS can be stopped."
         )
-    version.data["stop_requested"] = True
+    version.stop_requested = True
     if status == "CREATE PENDING":
-        version.lifecycle.finish("CREATE STOPPED")
+        version.timeline.finish("CREATE STOPPED")
     else:
         # The job ends it CREATE STOPPED when its current step returns.
-        version.lifecycle.walk("CREATE STOPPING", step=0)
+        version.timeline.walk("CREATE STOPPING", step=0)
 
 
 def get_solution_metrics(ctx: Context, solution_version_arn: str) -> dict:
@@ -158,4 +159,5 @@ def get_solution_metrics(ctx: Context, solution_version_arn: str) -> dict:
         raise InvalidInputException(
             f"The given solution must be in the ACTIVE state: {solution_version_arn}"
         )
-    return {"solutionVersionArn": solution_version_arn, "metrics": version.data["metrics"]}
+    metrics = SolutionVersionPayload.of(version).metrics
+    return {"solutionVersionArn": solution_version_arn, "metrics": metrics}

@@ -189,7 +189,7 @@ def delete_solution(ctx: Context, solution_arn: str) -> None:
                 f"{version.status(ctx.now)}."
             )
     # Its versions go with it (the store forgets children of a forgotten parent).
-    ctx.delete(solution.lifecycle, "DELETE PENDING", "DELETE IN_PROGRESS")
+    ctx.delete(solution.timeline, "DELETE PENDING", "DELETE IN_PROGRESS")
 
 
 def _campaign_solution(campaign) -> str:

@@ -15,7 +15,9 @@ from typing import Any
 
 from ..context import Context
 from ..errors import PersonalizeError
-from ..serving.datasets import contents, datasets_of
+from ..models.base import TrainedModel
+from ..serving.datasets import contents, datasets_of, schema_of
+from ..serving.payloads import SolutionVersionPayload
 from ..store.jobs import JobFailure
 
 MIN_INTERACTIONS = 1000
@@ -32,8 +34,7 @@ def training_input(ctx: Context, group_arn: str) -> dict[str, Any]:
     for kind, dataset in datasets_of(ctx, group_arn).items():
         frames[kind] = contents(dataset).frame("ALL")
         if kind == "Items":
-            schema = ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]
-            text_columns = [f.name for f in schema.fields if f.textual]
+            text_columns = [f.name for f in schema_of(ctx, dataset).fields if f.textual]
     return {"frames": frames, "item_text_columns": text_columns}
 
 
@@ -41,7 +42,7 @@ def training_input(ctx: Context, group_arn: str) -> dict[str, Any]:
 class Trained:
     """What one training run produced."""
 
-    model: Any
+    model: TrainedModel
     metrics: dict[str, float]
     hyperparameters: dict[str, str]
     #: The hyperparameters HPO chose (None when HPO did not run).
@@ -56,12 +57,12 @@ def fit(
     seed: int,
     *,
     perform_hpo: bool = False,
-    base: Mapping[str, Any] | None = None,
+    base: SolutionVersionPayload | None = None,
     check: Check | None = None,
 ) -> Trained:
     """Train ``recipe`` on ``snapshot`` with a solution-style ``config``.
 
-    ``base`` is the ``data`` of an earlier FULL version (trainingMode UPDATE reuses its
+    ``base`` is what an earlier FULL version holds (trainingMode UPDATE reuses its
     hyperparameters and metrics); ``check`` adds a rule after the general minimum.
     """
     from ..evaluation.hpo import tune
@@ -89,7 +90,7 @@ def fit(
             check(data)
         tuned = None
         if base is not None:
-            hyperparameters = dict(base.get("hyperparameters") or hyperparameters)
+            hyperparameters = dict(base.hyperparameters or hyperparameters)
         elif perform_hpo:
             tuned, _trials = tune(
                 recipe,
@@ -102,7 +103,7 @@ def fit(
             )
             hyperparameters = {**hyperparameters, **tuned}
         if base is not None:
-            metrics = base.get("metrics", {})
+            metrics = base.metrics
         else:
             metrics = solution_metrics(
                 recipe, data, hyperparameters, feature_params, seed, solution_config=config

@@ -117,10 +117,10 @@ def _validation_metrics(prep: Prepared, seed: int) -> dict[str, float]:
         )
         return segmentation_metrics(inner, seed)
     outer = user_split(prep, seed)
-    inner = hold_out_users(
+    validation = hold_out_users(
         outer.train, int(rng_for(seed, "validate").integers(2**31)), default_holdout(prep)
     )
-    return evaluate_split(prep, inner, seed, prep.data.n_items)
+    return evaluate_split(prep, validation, seed, prep.data.n_items)
 
 
 def _drop_latest(data: InteractionData) -> InteractionData:

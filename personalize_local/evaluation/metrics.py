@@ -120,7 +120,7 @@ def coverage(ranked: np.ndarray, n_catalogue: int) -> float:
 
 
 def hits_and_recall_at_fraction(
-    ranked_users: np.ndarray, truth_users: Sequence[np.ndarray]
+    ranked_users: Sequence[np.ndarray], truth_users: Sequence[np.ndarray]
 ) -> tuple[float, float]:
     """USER_SEGMENTATION metrics for one cut-off K (e.g. the top 1% of users).
 

@@ -43,6 +43,7 @@ from personalize_local.evaluation.holdout import rng_for, split_per_user
 from personalize_local.models.affinity import affinity_columns, attribute_affinity_columns
 from personalize_local.models.attributes import attribute_values
 from personalize_local.models.data import CREATION_TIMESTAMP
+from personalize_local.models.engine import UserPersonalizationModel
 from personalize_local.models.registry import Prepared, fit_prepared
 from personalize_local.recipes.parameters import parse_trend_frequency
 
@@ -69,6 +70,7 @@ def segmentation_metrics(prep: Prepared, seed: int) -> dict[str, float]:
     """coverage, hits_at_1_percent, recall_at_1_percent (unrounded)."""
     train, test = split_per_user(prep.data)
     model = fit_prepared(prep, seed, data=train)
+    assert isinstance(model, UserPersonalizationModel), model.recipe  # the segmentation engine
     to_model = model.item_index(list(prep.data.items))
     test_items = np.unique(test.item_idx)
     test_items = test_items[to_model[test_items] >= 0]

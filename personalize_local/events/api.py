@@ -11,8 +11,9 @@ from typing import Any
 
 from ..context import Context
 from ..errors import InvalidInputException, ResourceInUseException, ResourceNotFoundException
-from ..serving.datasets import contents, datasets_of
+from ..serving.datasets import contents, dataset_type, datasets_of, schema_of
 from ..serving.deployment import histories
+from ..serving.payloads import DatasetPayload
 from ..serving.trackers import tracker_by_tracking_id
 from ..store.state import Resource
 from .records import properties, to_row
@@ -31,15 +32,11 @@ def _dataset(ctx: Context, dataset_arn: str, kind: str) -> Resource:
     dataset = ctx.state.find("dataset", dataset_arn)
     if dataset is None:
         raise _not_found(f"The given dataset does not exist: {dataset_arn}")
-    if dataset.data["type"] != kind:
+    if dataset_type(dataset) != kind:
         raise InvalidInputException(f"The dataset {dataset_arn} is not a {kind} dataset.")
     if dataset.status(ctx.now) != "ACTIVE":
         raise ResourceInUseException(f"The dataset {dataset_arn} is not ACTIVE.")
     return dataset
-
-
-def _schema(ctx: Context, dataset: Resource):
-    return ctx.state.get("schema", dataset.attrs["schemaArn"]).data["parsed"]
 
 
 def put_events(
@@ -52,13 +49,13 @@ def put_events(
     tracker = tracker_by_tracking_id(ctx, tracking_id)
     if tracker is None or tracker.status(ctx.now) != "ACTIVE":
         raise _not_found(f"The given tracking ID does not exist or is not ACTIVE: {tracking_id}")
-    group_arn = tracker.parent
+    group_arn = tracker.owner
     dataset = datasets_of(ctx, group_arn).get("Interactions")
     if dataset is None:
         raise InvalidInputException(
             f"The dataset group {group_arn} has no Interactions dataset to record events into."
         )
-    schema = _schema(ctx, dataset)
+    schema = schema_of(ctx, dataset)
     # Anonymous events are kept under the session id, which also answers GetRecommendations.
     who = user_id or session_id
     rows = []
@@ -86,7 +83,7 @@ def put_events(
                 row[column] = sys.intern(row[column])
         rows.append(row)
     stored = contents(dataset)
-    seen = dataset.data.setdefault("event_ids", set())
+    seen = DatasetPayload.of(dataset).event_ids
     live = histories(ctx, group_arn)
     fresh = []
     for event_id, row in zip(event_ids, rows, strict=True):
@@ -116,7 +113,7 @@ def _put_records(
     id_member: str,
 ) -> None:
     dataset = _dataset(ctx, dataset_arn, kind)
-    schema = _schema(ctx, dataset)
+    schema = schema_of(ctx, dataset)
     rows = [
         to_row(
             schema,
@@ -147,12 +144,12 @@ def put_action_interactions(
     tracker = tracker_by_tracking_id(ctx, tracking_id)
     if tracker is None or tracker.status(ctx.now) != "ACTIVE":
         raise _not_found(f"The given tracking ID does not exist or is not ACTIVE: {tracking_id}")
-    dataset = datasets_of(ctx, tracker.parent).get("Action_Interactions")
+    dataset = datasets_of(ctx, tracker.owner).get("Action_Interactions")
     if dataset is None:
         raise InvalidInputException(
             f"The dataset group {tracker.parent} has no Action_Interactions dataset."
         )
-    schema = _schema(ctx, dataset)
+    schema = schema_of(ctx, dataset)
     rows = []
     for index, record in enumerate(action_interactions, start=1):
         what = f"actionInteractions.{index}"
@@ -166,7 +163,7 @@ def put_action_interactions(
         }
         rows.append(to_row(schema, fixed, properties(record.get("properties"), what), what))
     contents(dataset).record(rows)
-    live = histories(ctx, tracker.parent, "Action_Interactions")
+    live = histories(ctx, tracker.owner, "Action_Interactions")
     for row in rows:
         live.record(
             str(row["USER_ID"]),

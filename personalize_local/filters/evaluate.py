@@ -192,7 +192,8 @@ class _Column:
         # Inverted index: a request's IN list costs the size of its matches, not of the catalogue.
         present = np.zeros(self.size, dtype=bool)
         lists: dict[str, list[int]] = {}
-        for position, value in enumerate(raw.to_numpy(dtype=object, na_value=None)):
+        raw_values = raw.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]  # pandas-stubs refuse na_value=None
+        for position, value in enumerate(raw_values):
             tokens = _tokens(value, categorical)
             if tokens:
                 present[position] = True
@@ -313,7 +314,7 @@ class Catalog:
             return None
         values = self._raw_values.get(column)
         if values is None:
-            values = self._meta[column].to_numpy(dtype=object, na_value=None)
+            values = self._meta[column].to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]  # pandas-stubs refuse na_value=None
             self._raw_values[column] = values
         return values[row]
 

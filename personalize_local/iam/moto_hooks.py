@@ -67,10 +67,9 @@ def _resource_of(request: Any, resource: str) -> str:
     data = {n: _param(request, n) for n in ("Name", "StackName", "RoleName")}
     account, region = request.account_id, request._region
     action = request._action
-    if action == "ssm:GetParameter" and data.get("Name"):
-        return f"arn:aws:ssm:{region}:{account}:parameter/{data['Name'].lstrip('/')}"
-    if action == "cloudformation:DescribeStacks" and data.get("StackName"):
-        name = data["StackName"]
+    if action == "ssm:GetParameter" and (parameter := data.get("Name")):
+        return f"arn:aws:ssm:{region}:{account}:parameter/{parameter.lstrip('/')}"
+    if action == "cloudformation:DescribeStacks" and (name := data.get("StackName")):
         if name.startswith("arn:"):
             return name
         from moto.cloudformation.models import cloudformation_backends

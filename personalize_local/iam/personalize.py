@@ -122,7 +122,8 @@ class Authorizer:
             raise UnrecognizedClientException(
                 "The security token included in the request is invalid."
             ) from None
-        tags = params.get("tags") if isinstance(params.get("tags"), list) else []
+        given = params.get("tags")
+        tags = given if isinstance(given, list) else []
         context = _context(principal, region, resource_tags, tags, source_ip)
         action = f"personalize:{operation}"
         resource = resource_arn(operation, params, region, self.account_id)

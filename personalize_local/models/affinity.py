@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from personalize_local.models.attributes import matching_items
@@ -88,12 +89,15 @@ def affinity_columns(
     weighted, seen, last = _history_state(model)
     pick = _pick(len(model.item_ids), columns)
     if model.ease_b is not None:
-        sub = pick[model.ease_items]
-        cf = np.asarray(weighted[:, model.ease_items] @ (model.ease_b @ sub.toarray()))
+        ease_items, ease_b, _ = model.ease()
+        sub = pick[ease_items]
+        cf = np.asarray(weighted[:, ease_items] @ (ease_b @ sub.toarray()))
     else:
+        als = model.als
+        assert als is not None  # no EASE: the ALS path
         if getattr(model, "user_factors", None) is None:
-            model.user_factors = model.als.fold_in(weighted)
-        cf = model.user_factors @ (pick.T @ model.als.item_factors).T
+            model.user_factors = als.fold_in(weighted)
+        cf = model.user_factors @ (pick.T @ als.item_factors).T
     cf = cf.astype(np.float64)
     peak = np.abs(cf).max(axis=0)
     score = np.divide(cf, peak, out=np.zeros_like(cf), where=peak > 0)
@@ -129,6 +133,9 @@ class AffinityModel(UserPersonalizationModel):
     """
 
     by_attributes: bool = False
+
+    #: The Items metadata attribute queries match (set by `models.registry.train`).
+    items_meta: pd.DataFrame | None
 
     def score_users_for_items(self, item_ids: Sequence[str]) -> np.ndarray:
         """Affinity of every training user (``user_ids``) for the items (by attribute for

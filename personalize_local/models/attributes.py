@@ -121,6 +121,6 @@ def attribute_values(
         frame = pd.DataFrame({"row": rows, "value": values}).drop_duplicates()
         for value, group in frame.groupby("value", sort=True):
             if len(group) >= min_items:
-                shown = f"{value:g}" if isinstance(value, float) else value
+                shown = f"{value:g}" if isinstance(value, float) else str(value)
                 queries.append((f'ITEMS.{column} = "{shown}"', group["row"].to_numpy(np.int64)))
     return queries

@@ -164,10 +164,10 @@ def top_k_rows(scores: np.ndarray, k: int) -> np.ndarray:
     vals = np.take_along_axis(vals, order, axis=1)
     kth = vals[:, -1]
     boundary = np.flatnonzero((s == kth[:, None]).sum(axis=1) > (vals == kth[:, None]).sum(axis=1))
-    for r in boundary:  # rare: ties straddle the cut-off; resolve by index like top_k
-        idx = top_k(scores[r], k)
-        out[r] = -1
-        out[r, : len(idx)] = idx
+    for row in boundary:  # rare: ties straddle the cut-off; resolve by index like top_k
+        idx = top_k(scores[row], k)
+        out[row] = -1
+        out[row, : len(idx)] = idx
     finite = np.isfinite(vals)
     rest = np.setdiff1d(np.arange(n_rows), boundary)
     out[rest, :k_eff] = np.where(finite[rest], part[rest], -1)
@@ -274,8 +274,11 @@ class TrainedModel:
         idx, w = self.history_indexes(history_items, history_times, history_types, history_values)
         return self.score_history(idx, w)
 
-    #: Whether `score_history` is cheaper than a batch of one (serving scores one at a time).
-    scores_one_directly: bool = False
+    @property
+    def scores_one_directly(self) -> bool:
+        """Whether `score_history` is cheaper than a batch of one (serving scores one at a
+        time)."""
+        return False
 
     def score_history(self, idx: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
         """Scores of one history (model item indexes, chronological): a batch of one."""
@@ -288,6 +291,11 @@ class TrainedModel:
     def score_related(self, item_id: str) -> np.ndarray:
         """RELATED_ITEMS scores for a query item; unknown items get popularity."""
         return self.score_popular()
+
+    def score_related_indexes(self, queries: np.ndarray) -> np.ndarray:
+        """RELATED_ITEMS score rows for model item indexes (-1: unknown); only the
+        related-items recipes implement it."""
+        raise NotImplementedError(f"{self.recipe} does not score related items in batches")
 
     def score_trending(self, now: int | None = None) -> np.ndarray:
         """POPULAR_ITEMS trending scores at time ``now``; only Trending-Now implements it."""

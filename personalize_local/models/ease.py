@@ -31,7 +31,8 @@ def spd_inverse(a: np.ndarray) -> np.ndarray:
     np.linalg.LinAlgError
         If ``a`` is not positive definite.
     """
-    potrf, potri = lapack.get_lapack_funcs(("potrf", "potri"), (a,))
+    # Given a tuple of names, scipy returns a tuple of functions (its stubs say one).
+    potrf, potri = lapack.get_lapack_funcs(("potrf", "potri"), (a,))  # type: ignore[misc]
     # Fortran order lets LAPACK work without a copy; the matrix is symmetric, so a C-ordered
     # array's transpose view is the same matrix in Fortran order.
     af = a.T

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -171,6 +172,13 @@ class UserPersonalizationModel(TrainedModel):
     creation_times: np.ndarray
     latest_time: float
     train_histories: Sequences | None
+    #: The optimisation objective: per-item reward in [0, 1] and its weight (see `fit`).
+    rewards: np.ndarray | None
+    reward_weight: float
+    #: ALS user factors, folded in once for user segmentation (`affinity`).
+    user_factors: np.ndarray | None
+    #: User segmentation's weighted histories, seen matrix and last items (`affinity`).
+    _cache_affinity: tuple[sp.csr_matrix, sp.csc_matrix, np.ndarray]
 
     @classmethod
     def fit(
@@ -184,7 +192,7 @@ class UserPersonalizationModel(TrainedModel):
         rewards: np.ndarray | None = None,
         reward_weight: float = 0.0,
         keep_histories: bool = False,
-    ) -> UserPersonalizationModel:
+    ) -> Self:
         """Train on already-selected interactions.
 
         Parameters
@@ -253,21 +261,28 @@ class UserPersonalizationModel(TrainedModel):
         st = self.settings
         return recency_weights(seqs.ages(), st.half_life, st.window) * seqs.weights
 
+    def ease(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The EASE path's items, B and diag(P), which `fit` sets together."""
+        items, b, diag = self.ease_items, self.ease_b, self.ease_diag
+        assert items is not None and b is not None and diag is not None, "the ALS path"
+        return items, b, diag
+
     def _collaborative(self, weighted: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray | None]:
         """(cf, seq) score matrices; seq is None when the engine has no sequential part."""
-        if self.ease_b is None:
+        if self.als is not None:
             return self.als.scores(weighted).astype(np.float32, copy=False), None
+        ease_items, ease_b, ease_diag = self.ease()
         # float32 throughout: half the memory traffic of float64 on big score matrices.
         cf = np.zeros((weighted.shape[0], len(self.item_ids)), np.float32)
-        if not len(self.ease_items):
+        if not len(ease_items):
             return cf, None
-        x = weighted[:, self.ease_items]
-        xb = np.asarray(x @ self.ease_b, np.float32)
-        cf[:, self.ease_items] = xb
-        if self.successors is None:
+        x = weighted[:, ease_items]
+        xb = np.asarray(x @ ease_b, np.float32)
+        cf[:, ease_items] = xb
+        if self.successors_t is None:
             return cf, None
         # x P = diag(P) ⊙ (x − x B), see ease.fit_ease.
-        xp = (x.toarray() - xb) * self.ease_diag[np.newaxis, :]
+        xp = (x.toarray() - xb) * ease_diag[np.newaxis, :]
         seq = self.successors_t @ xp.astype(np.float32).T
         return cf, np.asarray(seq.T, np.float32)
 
@@ -402,7 +417,8 @@ class UserPersonalizationModel(TrainedModel):
     def _one_collaborative(self, items: np.ndarray, x: np.ndarray) -> np.ndarray:
         """cf / max|cf| + γ · seq / max|seq| for one history (float32, over the catalogue)."""
         s = np.zeros(len(self.item_ids), np.float32)
-        if not len(self.ease_items):
+        ease_items, ease_b, ease_diag = self.ease()
+        if not len(ease_items):
             return s
         positions = self._ease_positions()[items]
         inside = (positions >= 0) & (x != 0)
@@ -410,18 +426,18 @@ class UserPersonalizationModel(TrainedModel):
         # x B reads only the history's rows of B (at most `window` of them). A one-row sparse
         # product, not `values @ B[rows]`: multi-threaded BLAS gemv spins for milliseconds
         # when the cores are busy with other requests.
-        m = len(self.ease_items)
+        m = len(ease_items)
         x_row = sp.csr_array(
             (values, rows.astype(np.int32), np.array([0, len(rows)], np.int32)), shape=(1, m)
         )
-        xb = np.asarray(x_row @ self.ease_b, np.float32).reshape(m)
-        s[self.ease_items] = xb
+        xb = np.asarray(x_row @ ease_b, np.float32).reshape(m)
+        s[ease_items] = xb
         _scale(s)
-        if self.successors is None or self.settings.gamma <= 0:
+        if self.successors_t is None or self.settings.gamma <= 0:
             return s
         xp = -xb  # x P = diag(P) ⊙ (x − x B), see ease.fit_ease
         xp[rows] += values
-        xp *= self.ease_diag
+        xp *= ease_diag
         seq = self.successors_t @ xp.astype(np.float32, copy=False)
         s += self.settings.gamma * _scale(np.asarray(seq, np.float32))
         return s
@@ -430,8 +446,9 @@ class UserPersonalizationModel(TrainedModel):
         """Item index → row of B (−1 outside EASE), built once per loaded model."""
         positions = self.__dict__.get("_cache_ease_positions")
         if positions is None:
+            ease_items = self.ease()[0]
             positions = np.full(len(self.item_ids), -1, np.int64)
-            positions[self.ease_items] = np.arange(len(self.ease_items))
+            positions[ease_items] = np.arange(len(ease_items))
             self._cache_ease_positions = positions
         return positions
 

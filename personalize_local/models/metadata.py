@@ -58,12 +58,14 @@ def _is_text(series: pd.Series) -> bool:
 
 
 def item_features(
-    items_meta: pd.DataFrame | None, item_ids: Sequence[str], text_columns: Sequence[str] = ()
+    items_meta: pd.DataFrame | None,
+    item_ids: Sequence[str] | np.ndarray,
+    text_columns: Sequence[str] = (),
 ) -> sp.csr_matrix:
     """Feature matrix aligned with ``item_ids`` (zero rows for items without metadata)."""
     n = len(item_ids)
     if items_meta is None or items_meta.empty:
-        return sp.csr_matrix((n, 0), dtype=np.float32)
+        return sp.csr_matrix((n, 0), dtype=np.float32)  # type: ignore[arg-type]  # scipy-stubs lack (shape, dtype=)
     meta = items_meta.reindex(pd.Index([str(i) for i in item_ids]))
     blocks = []
     for col in meta.columns:
@@ -75,7 +77,7 @@ def item_features(
         numeric = pd.to_numeric(series, errors="coerce")
         if numeric.notna().sum() == series.notna().sum():
             ranks = numeric.rank(pct=True)
-            bins = np.ceil(ranks * 5).fillna(0).astype(int)
+            bins = np.ceil(ranks.fillna(0) * 5).astype(int)  # no value: bin 0, no token
             tokens = [[f"q{b}"] if b > 0 else [] for b in bins]
             blocks.append(_tfidf(tokens))
         elif col in text_columns or _is_text(series):
@@ -90,7 +92,7 @@ def item_features(
             ]
             blocks.append(_tfidf(tokens))
     if not blocks:
-        return sp.csr_matrix((n, 0), dtype=np.float32)
+        return sp.csr_matrix((n, 0), dtype=np.float32)  # type: ignore[arg-type]  # scipy-stubs lack (shape, dtype=)
     return _normalise_rows(sp.hstack(blocks, format="csr").astype(np.float32))
 
 

@@ -111,11 +111,11 @@ def prepare(
     info = resolve(recipe)
     training = info.training
     cfg = C.parse_config(training.config, hyperparameters, feature_params, strict=training.strict)
-    users = (
+    users: tuple[Any, Any] = (
         getattr(cfg, "min_user_history_length_percentile", None),
         getattr(cfg, "max_user_history_length_percentile", None),
     )
-    items = (
+    items: tuple[Any, Any] = (
         getattr(cfg, "min_item_interaction_count_percentile", None),
         getattr(cfg, "max_item_interaction_count_percentile", None),
     )

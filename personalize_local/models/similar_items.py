@@ -36,6 +36,8 @@ class SimilarItemsModel(TrainedModel):
 
     neighbours: sp.csr_matrix
     features: sp.csr_matrix
+    #: Per item, the weight of co-occurrence against metadata similarity.
+    alpha: np.ndarray
 
     @classmethod
     def fit(

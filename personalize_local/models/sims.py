@@ -73,14 +73,15 @@ def sequential_cooccurrence(
     n_events = max(len(seqs.items), 1)
     window = max(1, min(window, MAX_SEQUENCE_PAIRS // n_events))
     rows_of = seqs.row_ids()
-    out = sp.csr_matrix((n_items, n_items), dtype=np.float32)
+    out = sp.csr_matrix((n_items, n_items), dtype=np.float32)  # type: ignore[arg-type]  # scipy-stubs lack (shape, dtype=)
     src: list[np.ndarray] = []
     dst: list[np.ndarray] = []
     wts: list[np.ndarray] = []
 
     def flush() -> sp.csr_matrix:
         a, b, w = np.concatenate(src), np.concatenate(dst), np.concatenate(wts)
-        src.clear(), dst.clear(), wts.clear()
+        for part in (src, dst, wts):
+            part.clear()
         m = sp.csr_matrix((w, (a, b)), shape=(n_items, n_items))
         return out + m + m.T
 
@@ -146,7 +147,7 @@ def cooccurrence_neighbours(
     counts = np.asarray(xt.sum(axis=1)).ravel()
     discount = sp.diags(np.power(np.maximum(counts, 1.0), -power).astype(np.float32))
     tie = (1e-6 * counts / (counts.max() + 1.0)).astype(np.float32)
-    blend = sequential is not None and sequential_weight > 0
+    blend = sequential if sequential is not None and sequential_weight > 0 else None
     n = xt.shape[0]
     k = max(1, min(max_neighbours, n - 1))
     block = max(1, cells // max(n, 1))
@@ -157,10 +158,10 @@ def cooccurrence_neighbours(
         c.data[(c.data < max(min_count, 1)) | (c.indices == rows + start)] = 0.0
         c.eliminate_zeros()
         v = (c @ discount).tocsr()
-        if blend:
+        if blend is not None:
             kept = c.copy()
             kept.data[:] = 1.0
-            s = (sequential[start : start + block].multiply(kept) @ discount).tocsr()
+            s = (blend[start : start + block].multiply(kept) @ discount).tocsr()
             v = (
                 (1.0 - sequential_weight) * _row_scaled(v) + sequential_weight * _row_scaled(s)
             ).tocsr()
@@ -170,7 +171,7 @@ def cooccurrence_neighbours(
         rows = np.repeat(np.arange(start, start + v.shape[0]), np.diff(v.indptr))
         parts.append((rows[keep], v.indices[keep], v.data[keep]))
     if not parts:
-        return sp.csr_matrix((n, n), dtype=np.float32)
+        return sp.csr_matrix((n, n), dtype=np.float32)  # type: ignore[arg-type]  # scipy-stubs lack (shape, dtype=)
     r, c_, d = (np.concatenate(p) for p in zip(*parts, strict=True))
     return sp.csr_matrix((d.astype(np.float32), (r, c_)), shape=(n, n), dtype=np.float32)
 

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from botocore.model import Shape
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 
 def to_wire(value: Any, shape: Shape | None) -> Any:
@@ -17,16 +17,16 @@ def to_wire(value: Any, shape: Shape | None) -> Any:
     if shape is None or value is None:
         return None
     kind = shape.type_name
-    if kind == "structure":
+    if isinstance(shape, StructureShape):
         out = {}
         for name, member in shape.members.items():
             item = value.get(name)
             if item is not None:
                 out[name] = to_wire(item, member)
         return out
-    if kind == "list":
+    if isinstance(shape, ListShape):
         return [to_wire(item, shape.member) for item in value]
-    if kind == "map":
+    if isinstance(shape, MapShape):
         return {key: to_wire(item, shape.value) for key, item in value.items()}
     if kind == "timestamp":
         return value.timestamp() if isinstance(value, datetime) else float(value)

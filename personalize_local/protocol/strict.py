@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.model import Shape
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 
 def problems(body: Any, shape: Shape | None, path: str = "") -> list[str]:
@@ -27,7 +27,7 @@ def _walk(value: Any, shape: Shape, path: str, found: list[str]) -> None:
     if value is None:
         found.append(f"{path}: null is never sent; leave the member out")
         return
-    if kind == "structure":
+    if isinstance(shape, StructureShape):
         if not isinstance(value, dict):
             found.append(f"{path}: expected object, got {value!r}")
             return
@@ -40,14 +40,14 @@ def _walk(value: Any, shape: Shape, path: str, found: list[str]) -> None:
         for name, member in shape.members.items():
             if name in value:
                 _walk(value[name], member, f"{path}.{name}", found)
-    elif kind == "list":
+    elif isinstance(shape, ListShape):
         if not isinstance(value, list):
             found.append(f"{path}: expected array, got {value!r}")
             return
         _sizes(len(value), meta, path, found)
         for index, item in enumerate(value):
             _walk(item, shape.member, f"{path}[{index}]", found)
-    elif kind == "map":
+    elif isinstance(shape, MapShape):
         if not isinstance(value, dict):
             found.append(f"{path}: expected object, got {value!r}")
             return

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 import regex
-from botocore.model import Shape
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from ..errors import InvalidInputException
 
@@ -28,7 +28,7 @@ def _pattern(expression: str) -> regex.Pattern[str]:
     return regex.compile(expression)
 
 
-def validate(params: Any, shape: Shape | None) -> None:
+def validate(params: Any, shape: StructureShape | None) -> None:
     """Raise ``InvalidInputException`` listing every constraint ``params`` breaks."""
     if shape is None:
         return
@@ -64,7 +64,7 @@ def _fail(problems: list[str], value: Any, shape: Shape, path: str, constraint: 
     )
 
 
-def _check_structure(value: Any, shape: Shape, path: str, problems: list[str]) -> None:
+def _check_structure(value: Any, shape: StructureShape, path: str, problems: list[str]) -> None:
     if not isinstance(value, dict):
         _fail(problems, value, shape, path or "body", "Member must be a structure")
         return
@@ -83,9 +83,9 @@ def _check_structure(value: Any, shape: Shape, path: str, problems: list[str]) -
 def _check(value: Any, shape: Shape, path: str, problems: list[str]) -> None:
     kind = shape.type_name
     meta = shape.metadata
-    if kind == "structure":
+    if isinstance(shape, StructureShape):
         _check_structure(value, shape, path, problems)
-    elif kind == "list":
+    elif isinstance(shape, ListShape):
         if not isinstance(value, list):
             _fail(problems, value, shape, path, "Member must be a list")
             return
@@ -98,7 +98,7 @@ def _check(value: Any, shape: Shape, path: str, problems: list[str]) -> None:
                 )
             else:
                 _check(item, shape.member, f"{path}.{index}.member", problems)
-    elif kind == "map":
+    elif isinstance(shape, MapShape):
         if not isinstance(value, dict):
             _fail(problems, value, shape, path, "Member must be a map")
             return

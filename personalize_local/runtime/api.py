@@ -17,6 +17,7 @@ from ..serving import answers, recommenders
 from ..serving.deployment import Deployment, for_campaign, for_recommender
 from ..serving.filters import active_filter
 from ..serving.histories import History
+from ..serving.payloads import FilterPayload
 from ..store.state import Resource
 from . import scoring
 
@@ -65,7 +66,7 @@ def _filter_mask(
             raise InvalidInputException("filterValues were given without a filterArn.")
         return None
     return scoring.filter_mask(
-        found.dep, found.filter.data["parsed"], filter_values, user_id, history, item_id
+        found.dep, FilterPayload.of(found.filter).parsed, filter_values, user_id, history, item_id
     )
 
 
@@ -141,6 +142,7 @@ def get_recommendations(
         )
         recommenders.check_request(found.dep.recipe, user_id, item_id)
     else:
+        assert campaign_arn  # one of the two, checked above
         found = _lookup(ctx, lambda: for_campaign(ctx, campaign_arn), filter_arn, promotion_filter)
     dep = found.dep
     n = _count(num_results, metadata_columns)
@@ -209,7 +211,7 @@ def _answer_key(
         promoted = (
             promotion["name"],
             promotion["percentPromotedItems"],
-            found.promotion_filter.data["parsed"],
+            FilterPayload.of(found.promotion_filter).parsed,
             answers.frozen(promotion.get("filterValues")),
         )
     return (
@@ -223,7 +225,7 @@ def _answer_key(
         str(exploration.get("explorationItemAgeCutOff", "")),
         item_id,
         n,
-        None if found.filter is None else found.filter.data["parsed"],
+        None if found.filter is None else FilterPayload.of(found.filter).parsed,
         answers.frozen(filter_values),
         promoted,
     )
@@ -254,7 +256,7 @@ def _recommend(
         assert found.promotion_filter is not None
         promoted = scoring.filter_mask(
             dep,
-            found.promotion_filter.data["parsed"],
+            FilterPayload.of(found.promotion_filter).parsed,
             promotion.get("filterValues"),
             user_id,
             history,

@@ -14,6 +14,7 @@ import math
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -114,7 +115,7 @@ def request_scores(
         scores = next(history_scores(model, [history]))
         return explored(dep, scores, history, user_id or "")
     if kind == "RELATED_ITEMS":
-        return np.asarray(model.score_related(item_id), np.float64)
+        return np.asarray(model.score_related(item_id or ""), np.float64)  # required, checked
     if dep.recipe.trending:
         return np.asarray(model.score_trending(dep.histories.latest), np.float64)
     return np.asarray(model.score_popular(), np.float64)
@@ -132,7 +133,7 @@ def filter_mask(
     values = grammar.parse_filter_values(filter_values or {})
     metadata = None
     if user_id and dep.users_meta is not None and user_id in dep.users_meta.index:
-        metadata = dep.users_meta.loc[user_id].to_dict()
+        metadata = cast("Mapping[str, object]", dep.users_meta.loc[user_id].to_dict())
     user = UserView(interactions=history.newest_first(), metadata=metadata, current_item=item_id)
     return item_mask(parsed, values, dep.catalog, user)
 

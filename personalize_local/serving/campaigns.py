@@ -12,6 +12,7 @@ from ..context import Context
 from ..errors import InvalidInputException, ResourceNotFoundException
 from ..recipes import catalogue
 from ..store.state import Resource
+from .payloads import CampaignPayload
 
 KIND = "campaign"
 LATEST = "$LATEST"
@@ -49,7 +50,7 @@ def serving_config(version: Resource, config: dict[str, Any] | None) -> dict[str
         raise InvalidInputException(
             "itemExplorationConfig is only supported for USER_PERSONALIZATION recipes."
         )
-    if exploring and recipe.explores:
+    if exploring and recipe is not None and recipe.explores:
         out["itemExplorationConfig"] = {
             **EXPLORATION_DEFAULTS,
             **(out.get("itemExplorationConfig") or {}),
@@ -79,8 +80,10 @@ def serving(ctx: Context, campaign: Resource) -> tuple[Resource, dict[str, Any]]
     """
     update = campaign.attrs.get("latestCampaignUpdate")
     source = campaign.attrs
-    if update is not None and update.lifecycle.status(ctx.now) != "ACTIVE":
-        source = campaign.data["previous"]
+    # UpdateCampaign keeps what served before it beside the update it starts.
+    previous = CampaignPayload.of(campaign).previous
+    if update is not None and update.lifecycle.status(ctx.now) != "ACTIVE" and previous:
+        source = previous
     config = source.get("campaignConfig") or {}
     version = version_for(
         ctx, source["solutionVersionArn"], bool(config.get("syncWithLatestSolutionVersion"))

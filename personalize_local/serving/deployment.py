@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..context import Context
 from ..filters.evaluate import ItemCatalog
+from ..models.base import TrainedModel
 from ..recipes import catalogue
 from ..recipes.catalogue import RecipeInfo
 from ..store.state import Resource
@@ -23,6 +24,7 @@ from . import campaigns, recommenders
 from .answers import AnswerCache
 from .datasets import contents, datasets_of
 from .histories import Histories
+from .payloads import DatasetGroupPayload, ModelPayload
 
 #: Users metadata versions (unique in the process, unlike ids of freed objects).
 _USERS_VERSIONS = itertools.count(1)
@@ -34,7 +36,7 @@ class Deployment:
     version: Resource
     recipe: RecipeInfo
     config: dict[str, Any]
-    model: Any
+    model: TrainedModel
     histories: Histories
     items_meta: pd.DataFrame | None
     users_meta: pd.DataFrame | None
@@ -80,13 +82,14 @@ def histories(
     dataset = of_group.get(kind)
     rows = contents(dataset) if dataset is not None else None
     version = (id(rows), rows.version) if rows is not None else None
-    cached = group.data.setdefault("histories", {}).get(kind)
+    built = DatasetGroupPayload.of(group).histories
+    cached = built.get(kind)
     if cached is None or cached[0] != version:
         frame = rows.frame("ALL") if rows is not None else None
         if frame is not None and kind == "Action_Interactions":
             frame = frame.rename(columns={"ACTION_ID": "ITEM_ID"})
         cached = (version, Histories(frame))
-        group.data["histories"][kind] = cached
+        built[kind] = cached
     return cached[1]
 
 
@@ -100,13 +103,15 @@ def _group_metadata(dataset: Resource | None):
 def deployment(ctx: Context, version: Resource, arn: str, config: dict[str, Any]) -> Deployment:
     """Everything needed to answer for ``version`` (call under the emulator lock)."""
     group_arn = version.attrs["datasetGroupArn"]
-    model = version.data["model"]
+    held = ModelPayload.of(version)
+    model = held.model
     recipe = catalogue.recipe_by_arn(version.attrs["recipeArn"])
+    assert recipe is not None, version.arn  # trained, so its recipe is in the catalogue
     # One scan of the store for the group's datasets serves every lookup below.
     of_group = datasets_of(ctx, group_arn)
     items_key, items_rows = _group_metadata(of_group.get("Items"))
     users_key, users_rows = _group_metadata(of_group.get("Users"))
-    cache = version.data.setdefault("serving_cache", {})
+    cache = held.serving_cache
     if cache.get("items_key") != items_key or "catalog" not in cache:
         items_meta = _metadata(items_rows.frame("ALL") if items_rows else None, "ITEM_ID")
         created = None

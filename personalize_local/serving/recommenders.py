@@ -10,15 +10,17 @@ https://docs.aws.amazon.com/personalize/latest/dg/ECOMMERCE-use-cases.html).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
 from ..context import Context
 from ..errors import InvalidInputException, ResourceNotFoundException
+from ..models.base import TrainedModel
 from ..recipes.catalogue import RECIPES, RecipeInfo, UseCase, recipe_by_arn
 from ..store.state import Resource
 from .histories import History
+from .payloads import RecommenderPayload
 
 KIND = "recommender"
 #: The service's defaults for use cases that explore (as for User-Personalization):
@@ -43,12 +45,14 @@ def active_recommender(ctx: Context, recommender_arn: str) -> Resource:
 
 def serving(ctx: Context, recommender: Resource) -> tuple[Resource, dict[str, Any]]:
     """The model holder and config answering now (the previous ones while an update runs)."""
+    data = RecommenderPayload.of(recommender)
     update = recommender.attrs.get("latestRecommenderUpdate")
-    if update is not None and update.lifecycle.status(ctx.now) != "ACTIVE":
-        previous = recommender.data["previous"]
-        return previous["serving"], previous["config"]
+    if update is not None and update.lifecycle.status(ctx.now) != "ACTIVE" and data.previous:
+        return data.previous
+    # A recommender is ACTIVE only once its training has left a model.
+    assert data.serving is not None, recommender.arn
     recipe = recipe_by_arn(recommender.attrs["recipeArn"])
-    return recommender.data["serving"], _explored(recipe, recommender.attrs["recommenderConfig"])
+    return data.serving, _explored(recipe, recommender.attrs["recommenderConfig"])
 
 
 def _explored(recipe: RecipeInfo | None, config: dict[str, Any]) -> dict[str, Any]:
@@ -70,8 +74,16 @@ def check_request(recipe: RecipeInfo, user_id: str | None, item_id: str | None) 
         raise InvalidInputException(f"itemId is required for the {recipe.name} use case.")
 
 
+@overload
 def without_consumed(
-    recipe: RecipeInfo, model: Any, history: History, mask: np.ndarray | None
+    recipe: RecipeInfo, model: TrainedModel, history: History, mask: np.ndarray
+) -> np.ndarray: ...
+@overload
+def without_consumed(
+    recipe: RecipeInfo, model: TrainedModel, history: History, mask: np.ndarray | None
+) -> np.ndarray | None: ...
+def without_consumed(
+    recipe: RecipeInfo, model: TrainedModel, history: History, mask: np.ndarray | None
 ) -> np.ndarray | None:
     """``mask`` minus the items the user already watched or purchased, if the use case says so.
 

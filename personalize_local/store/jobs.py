@@ -31,7 +31,7 @@ class Finishable(Protocol):
 
     arn: str
     attrs: dict[str, Any]
-    data: dict[str, Any]
+    stop_requested: bool
     created: float
     lifecycle: Lifecycle | None
 
@@ -141,7 +141,7 @@ class Jobs:
         return future
 
     def _run(self, job: Job) -> None:
-        if job.resource.data.get("stop_requested"):
+        if job.resource.stop_requested:
             return  # stopped before it started: already CREATE STOPPED
         outcome = self.work(job)
         with self.emulator.lock:
@@ -175,7 +175,7 @@ class Jobs:
 
     def _apply(self, job: Job, outcome: Outcome) -> str:
         resource = job.resource
-        if resource.data.get("stop_requested"):
+        if resource.stop_requested:
             status = "CREATE STOPPED"
         elif outcome.failure is not None:
             resource.attrs["failureReason"] = outcome.failure

@@ -6,8 +6,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, Self
 
 from ..config import Settings
 from ..errors import ResourceAlreadyExistsException, ResourceNotFoundException
@@ -16,6 +16,37 @@ from .jobs import Jobs
 from .journal import Journal
 from .lifecycle import GONE, Clock, Lifecycle
 
+#: The metadata of a payload field that serving fills and rebuilds on demand (keyed by this
+#: process's object ids): a pickled payload (a checkpoint) leaves it out, and it starts empty.
+CACHE = {"cache": True}
+
+
+@dataclass
+class Payload:
+    """What a resource holds that is not on the wire; each kind has its own subclass
+    (``serving.payloads``), so a misspelt member is a type error, not a ``KeyError``."""
+
+    @classmethod
+    def of(cls, resource: Resource) -> Self:
+        """``resource``'s payload, which must be of this class (a kind holds one class)."""
+        data = resource.data
+        if not isinstance(data, cls):
+            raise TypeError(
+                f"{resource.kind} {resource.arn} holds {type(data).__name__}, not {cls.__name__}"
+            )
+        return data
+
+    def __getstate__(self) -> dict[str, Any]:
+        caches = {f.name for f in fields(self) if f.metadata == CACHE}
+        return {k: v for k, v in self.__dict__.items() if k not in caches}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for f in fields(self):
+            factory = f.default_factory
+            if f.metadata == CACHE and callable(factory):
+                setattr(self, f.name, factory())
+
 
 @dataclass
 class Resource:
@@ -23,7 +54,7 @@ class Resource:
 
     ``attrs`` holds the members of the resource's Describe shape except ``status`` and the
     two timestamps, which are read off the lifecycle; ``data`` holds what is not on the wire
-    (a parsed schema, imported rows, a trained model).
+    (a parsed schema, imported rows, a trained model), typed per kind (:class:`Payload`).
     """
 
     kind: str
@@ -33,12 +64,28 @@ class Resource:
     lifecycle: Lifecycle | None = None
     parent: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
-    data: dict[str, Any] = field(default_factory=dict)
+    data: Payload = field(default_factory=Payload)
+    #: StopSolutionVersionCreation asked the job creating it to end CREATE STOPPED.
+    stop_requested: bool = False
     #: Position in creation order (timestamps can tie), set by the store.
     order: int = 0
 
     def status(self, now: float | None = None) -> str | None:
         return self.lifecycle.status(now) if self.lifecycle else None
+
+    @property
+    def owner(self) -> str:
+        """The ARN of the resource this one belongs to (a dataset's or tracker's group, …)."""
+        if self.parent is None:
+            raise TypeError(f"{self.kind} {self.arn} belongs to no other resource")
+        return self.parent
+
+    @property
+    def timeline(self) -> Lifecycle:
+        """The lifecycle of a resource whose kind has a status (all but schemas and stand-ins)."""
+        if self.lifecycle is None:
+            raise TypeError(f"{self.kind} {self.arn} has no status lifecycle")
+        return self.lifecycle
 
     def describe(self, now: float | None = None) -> dict[str, Any]:
         """The resource as its Describe operation shows it now."""

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -45,7 +46,7 @@ def call(app: WsgiApp, request: AWSPreparedRequest) -> AWSResponse:
         base_url=f"{url.scheme}://{url.netloc}",
         path=url.path or "/",
         query_string=url.query,
-        headers=headers,
+        headers=Headers(headers),
         data=_body(request),
     ).get_environ()
     chunks, status, answer_headers = run_wsgi_app(app, environ, buffered=True)
@@ -55,6 +56,7 @@ def call(app: WsgiApp, request: AWSPreparedRequest) -> AWSResponse:
         close = getattr(chunks, "close", None)
         if close is not None:
             close()
-    return AWSResponse(
-        request.url, int(status.split()[0]), dict(answer_headers.items()), RawBody(payload)
-    )
+    headers = dict(answer_headers.items())
+    # botocore wraps any mapping in its HeadersDict; its stubs ask for HTTPHeaders.
+    status_code = int(status.split()[0])
+    return AWSResponse(request.url, status_code, headers, RawBody(payload))  # type: ignore[arg-type]

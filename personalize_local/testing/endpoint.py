@@ -34,7 +34,11 @@ class PersonalizeEndpoint:
         #: Whether moto's IAM has the ~1,600 AWS managed policies after a reset (seconds to
         #: build, so off by default: attach your own policies in tests).
         self.managed_policies = managed_policies
-        self._session = boto3.session.Session(region_name=region, **CREDENTIALS)
+        self._session = boto3.session.Session(
+            aws_access_key_id=CREDENTIALS["aws_access_key_id"],
+            aws_secret_access_key=CREDENTIALS["aws_secret_access_key"],
+            region_name=region,
+        )
         #: The test (or module) the endpoint was last reset for (the pytest plugin's).
         self.reset_for: str | None = None
 
@@ -71,7 +75,8 @@ class PersonalizeEndpoint:
         """A boto3 client for ``service_name`` (any AWS service: moto serves the others)."""
         options: dict[str, Any] = {"endpoint_url": self.url, "config": CLIENT_CONFIG}
         options.update(kwargs)
-        return self._session.client(service_name, **options)
+        # boto3-stubs types each service's name as a Literal; any name is passed on as given.
+        return self._session.client(service_name, **options)  # type: ignore[call-overload]
 
     def reset(self) -> None:
         """Forget every resource, Personalize's and moto's, and restart the seeded ids."""

@@ -18,6 +18,7 @@ from personalize_local.recipes import catalogue
 from personalize_local.runtime import scoring
 from personalize_local.serving.deployment import Deployment
 from personalize_local.serving.histories import Histories, History
+from personalize_local.serving.payloads import ModelPayload
 from personalize_local.store.state import Resource
 
 #: The recipe of models trained without one, and of retired (HRNN) recipes.
@@ -48,7 +49,7 @@ def deployed(
         f"{CAMPAIGN}-version",
         {"datasetGroupArn": "group", "recipeArn": recipe.arn},
         0.0,
-        data={"model": model},
+        data=ModelPayload(model),
     )
     histories = Histories(None)
     histories.latest = latest
