@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,6 +85,15 @@ def history_scores(
         )
 
 
+def _typed_indexes(model: TrainedModel) -> Callable[[History], tuple[np.ndarray, np.ndarray]]:
+    """A history's indexes and weights as `history_scores` computes them (``typed=True``)."""
+
+    def indexes(history: History) -> tuple[np.ndarray, np.ndarray]:
+        return model.history_indexes(history.items, history.times, history.types, history.values)
+
+    return indexes
+
+
 def explored(dep: Deployment, scores: np.ndarray, history: History, user_id: str) -> np.ndarray:
     """User-Personalization scores with the deployment's item exploration mixed in."""
     settings = dep.config.get("itemExplorationConfig") or {}
@@ -111,7 +120,12 @@ def request_scores(
     model = dep.model
     kind = dep.recipe.recipe_type
     if kind == "USER_PERSONALIZATION":
-        scores = next(history_scores(model, [history]))
+        if user_id and model.scores_one_directly:
+            # `history_scores` of one history, from the indexes kept for this history version.
+            idx, w = dep.indexes.get(dep.histories.serial, user_id, history, _typed_indexes(model))
+            scores = np.asarray(model.score_history(idx, w), np.float64)
+        else:
+            scores = next(history_scores(model, [history]))
         return explored(dep, scores, history, user_id or "")
     if kind == "RELATED_ITEMS":
         return np.asarray(model.score_related(item_id), np.float64)
