@@ -296,6 +296,12 @@ class TrainedModel:
         """Scores of one history (model item indexes, chronological): a batch of one."""
         return self.score_histories([idx], None if w is None else [w])[0]
 
+    def score_history_block(
+        self, histories: Sequence[tuple[np.ndarray, np.ndarray | None]]
+    ) -> list[np.ndarray]:
+        """`score_history` of each (indexes, weights) pair; models may share work across them."""
+        return [self.score_history(idx, w) for idx, w in histories]
+
     def score_popular(self) -> np.ndarray:
         """Popularity scores: distinct training users per item."""
         return self.popularity.astype(np.float64).copy()
