@@ -16,7 +16,9 @@ One run prints a table:
 The server runs in its own process, as attendees run it; wrk runs on the same 2 cores, so the
 load tool's CPU is included, as the targets demand; each table row ends with the 1-minute load
 average, since other work on the machine moves the figures. Usage: ``python bench/serving.py
-[--seconds 10] [--data DIR]`` (needs ``wrk`` on PATH: ``apt-get install wrk``).
+[--seconds 10] [--baseline CHECKOUT [--rounds 2] [--scored-only]]`` (needs ``wrk`` on PATH:
+``apt-get install wrk``). ``--baseline`` first measures the scored row (cache off, users in turn)
+of another checkout beside this one's, alternately, e.g. ``git worktree add /tmp/base land3``.
 """
 
 from __future__ import annotations
@@ -44,10 +46,15 @@ ROLE = "BenchPersonalizeRole"
 TARGETS = {"rps8": 1000.0, "p99_8_ms": 25.0, "p99_1_ms": 5.0, "events": 2000.0, "batch_s": 5.0}
 
 
-def start_server(answer_cache: bool = True) -> tuple[subprocess.Popen, str]:
+def start_server(answer_cache: bool = True, repo: Path = REPO) -> tuple[subprocess.Popen, str]:
+    """A server of the code in ``repo`` (another checkout: the baseline of `compare_scored`)."""
     env = dict(os.environ)
     if not answer_cache:
         env["PERSONALIZE_LOCAL_ANSWER_CACHE"] = "0"
+    if repo != REPO:
+        env["PYTHONPATH"] = os.pathsep.join([str(repo), env.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep
+        )
     process = subprocess.Popen(
         [
             sys.executable,
@@ -63,7 +70,7 @@ def start_server(answer_cache: bool = True) -> tuple[subprocess.Popen, str]:
         ],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=REPO,
+        cwd=repo,
         env=env,
     )
     line = process.stdout.readline()
@@ -368,13 +375,64 @@ def measure(seconds: int, answer_cache: bool) -> dict:
         process.wait(timeout=30)
 
 
+def compare_scored(seconds: int, baseline: Path, rounds: int) -> None:
+    """The scored row (cache off, every user in turn) of this code beside ``baseline``'s.
+
+    Both servers run at once, set up alike; each row is measured on one, then the other,
+    ``rounds`` times, so a change in the machine's load falls on both.
+    """
+    servers = {"baseline": start_server(False, baseline), "this code": start_server(False)}
+    try:
+        scripts = {}
+        for name, (_, url) in servers.items():
+            c = clients(url)
+            made = setup(c)
+            recommend = signed(
+                c["personalize-runtime"],
+                "GetRecommendations",
+                campaignArn=made["campaign"],
+                userId="1",
+            )
+            bodies = [
+                json.dumps({"campaignArn": made["campaign"], "userId": u}) for u in made["users"]
+            ]
+            scripts[name] = (recommend["url"], lua_for(recommend, bodies=bodies))
+        print(f"\nScored path (answer cache off, users in turn), baseline = {baseline}")
+        print("| code | connections | req/s | p50 ms | p99 ms | errors | load avg |")
+        print("|---|---|---|---|---|---|---|")
+        for _ in range(rounds):
+            for connections in (1, 8):
+                for name, (url, script) in scripts.items():
+                    print(row(f"{name} | {connections}", wrk(url, script, connections, seconds)))
+                    sys.stdout.flush()
+    finally:
+        for process, _ in servers.values():
+            process.terminate()
+            process.wait(timeout=30)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. a git worktree of the previous commit): its scored row "
+        "is measured beside this code's, alternately",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="alternations with --baseline")
+    parser.add_argument(
+        "--scored-only", action="store_true", help="with --baseline: only that comparison"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
+    print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+    if args.baseline is not None:
+        compare_scored(args.seconds, args.baseline.resolve(), args.rounds)
+        if args.scored_only:
+            return 0
     cached = measure(args.seconds, answer_cache=True)
     uncached = measure(args.seconds, answer_cache=False)
     print("\n| request | connections | req/s | p50 ms | p99 ms | errors | load avg |")

@@ -81,6 +81,21 @@ def round_significant(p: np.ndarray, digits: int = 4) -> np.ndarray:
     return out
 
 
+def _median(values: np.ndarray) -> float:
+    """``np.median`` of finite float64 values, bit for bit, with one partition instead of three.
+
+    np.median partitions at both middle positions and the last one (its NaN check), then takes
+    the mean of the middle two, i.e. ``(0.0 + a + b) / 2``; the largest value below the upper
+    middle is the lower middle. A quarter of the cost on a 10k-item catalogue.
+    """
+    n = len(values)
+    half = n // 2
+    part = np.partition(values, half)
+    if n % 2:
+        return 0.0 + part[half]
+    return (0.0 + part[:half].max() + part[half]) / 2
+
+
 def probabilities_of(scores: np.ndarray, chosen: np.ndarray, digits: int = 4) -> np.ndarray:
     """User-Personalization (v1) scores of the ``chosen`` items: a softmax over the catalogue.
 
@@ -101,7 +116,7 @@ def probabilities_of(scores: np.ndarray, chosen: np.ndarray, digits: int = 4) ->
     if not len(vals):
         return np.zeros(len(chosen))
     peak = vals.max()
-    spread = peak - np.median(vals)
+    spread = peak - _median(vals)
     tau = np.log(max(len(vals), 2))
     slope = tau / spread if spread > 0 else 1.0
     log_total = np.log(np.exp((vals - peak) * slope).sum())
@@ -283,6 +298,12 @@ class TrainedModel:
     def score_history(self, idx: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
         """Scores of one history (model item indexes, chronological): a batch of one."""
         return self.score_histories([idx], None if w is None else [w])[0]
+
+    def score_history_block(
+        self, histories: Sequence[tuple[np.ndarray, np.ndarray | None]]
+    ) -> list[np.ndarray]:
+        """`score_history` of each (indexes, weights) pair; models may share work across them."""
+        return [self.score_history(idx, w) for idx, w in histories]
 
     def score_popular(self) -> np.ndarray:
         """Popularity scores: distinct training users per item."""

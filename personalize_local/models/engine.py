@@ -381,16 +381,51 @@ class UserPersonalizationModel(TrainedModel):
         """
         if not self.scores_one_directly:
             return super().score_history(idx, w)
+        return self.score_history_block([(idx, w)])[0]
+
+    def score_history_block(
+        self, histories: Sequence[tuple[np.ndarray, np.ndarray | None]]
+    ) -> list[np.ndarray]:
+        """`score_history` of each (indexes, weights) pair, bit for bit, in fewer model calls.
+
+        The two catalogue-wide products (x B and S xp) are made once for the whole block: one
+        sparse-times-dense call reads S once for all of them and accumulates every output in
+        the order a single history's call does (each row of x B and each column of S XP is
+        the same sequence of float32 operations). The rest is the single-history path, row by
+        row. Concurrent requests are scored as one block (`runtime.scoring`).
+        """
         st = self.settings
-        idx = np.asarray(idx, np.int64)
-        if len(idx) == 0:
-            return self.popularity.astype(np.float32)  # as `_base_scores` answers no history
-        w = np.ones(len(idx), np.float32) if w is None else np.asarray(w, np.float32)
-        ages = np.arange(len(idx) - 1, -1, -1, dtype=np.float32)
-        weights = recency_weights(ages, st.half_life, st.window) * w
-        items, inverse = np.unique(idx, return_inverse=True)
-        x = np.bincount(inverse, weights=weights, minlength=len(items)).astype(np.float32)
-        s = self._one_collaborative(items, x)
+        out: list[np.ndarray] = []
+        prepared = []
+        for position, (idx, w) in enumerate(histories):
+            idx = np.asarray(idx, np.int64)
+            out.append(self.popularity.astype(np.float32))  # as `_base_scores` answers none
+            if len(idx) == 0:
+                continue
+            w = np.ones(len(idx), np.float32) if w is None else np.asarray(w, np.float32)
+            ages = np.arange(len(idx) - 1, -1, -1, dtype=np.float32)
+            weights = recency_weights(ages, st.half_life, st.window) * w
+            items, inverse = np.unique(idx, return_inverse=True)
+            x = np.bincount(inverse, weights=weights, minlength=len(items)).astype(np.float32)
+            prepared.append((position, idx, w, ages, items, inverse, x))
+        collaborative = self._collaborative_block([(p[4], p[6]) for p in prepared])
+        for (position, idx, w, ages, items, inverse, _), s in zip(
+            prepared, collaborative, strict=True
+        ):
+            out[position] = self._finish_history(s, idx, w, ages, items, inverse)
+        return out
+
+    def _finish_history(
+        self,
+        s: np.ndarray,
+        idx: np.ndarray,
+        w: np.ndarray,
+        ages: np.ndarray,
+        items: np.ndarray,
+        inverse: np.ndarray,
+    ) -> np.ndarray:
+        """The transition, prior and repeat terms of one history on its collaborative scores."""
+        st = self.settings
         if st.beta > 0:
             t = self.transitions
             lo, hi = t.indptr[idx[-1]], t.indptr[idx[-1] + 1]
@@ -414,33 +449,43 @@ class UserPersonalizationModel(TrainedModel):
         s[items] += self.repeat_mix * _scale(r)
         return s
 
-    def _one_collaborative(self, items: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """cf / max|cf| + γ · seq / max|seq| for one history (float32, over the catalogue)."""
-        s = np.zeros(len(self.item_ids), np.float32)
+    def _collaborative_block(self, histories: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """cf / max|cf| + γ · seq / max|seq| of each (items, x), one float32 row per history."""
+        scores = np.zeros((len(histories), len(self.item_ids)), np.float32)
         ease_items, ease_b, ease_diag = self.ease()
-        if not len(ease_items):
-            return s
-        positions = self._ease_positions()[items]
-        inside = (positions >= 0) & (x != 0)
-        rows, values = positions[inside], x[inside]
-        # x B reads only the history's rows of B (at most `window` of them). A one-row sparse
-        # product, not `values @ B[rows]`: multi-threaded BLAS gemv spins for milliseconds
-        # when the cores are busy with other requests.
+        if not histories or not len(ease_items):
+            return scores
+        positions = self._ease_positions()
+        rows, values = [], []
+        for items, x in histories:
+            at = positions[items]
+            inside = (at >= 0) & (x != 0)
+            rows.append(at[inside])
+            values.append(x[inside])
+        # x B reads only the histories' rows of B (at most `window` each). A sparse product,
+        # not `values @ B[rows]`: multi-threaded BLAS gemv spins for milliseconds when the
+        # cores are busy with other requests.
         m = len(ease_items)
-        x_row = sp.csr_array(
-            (values, rows.astype(np.int32), np.array([0, len(rows)], np.int32)), shape=(1, m)
+        indptr = np.zeros(len(histories) + 1, np.int32)
+        np.cumsum([len(r) for r in rows], out=indptr[1:])
+        x_rows = sp.csr_array(
+            (np.concatenate(values), np.concatenate(rows).astype(np.int32), indptr),
+            shape=(len(histories), m),
         )
-        xb = np.asarray(x_row @ ease_b, np.float32).reshape(m)
-        s[ease_items] = xb
-        _scale(s)
+        xb = np.asarray(x_rows @ ease_b, np.float32).reshape(len(histories), m)
+        for s, row in zip(scores, xb, strict=True):
+            s[ease_items] = row
+            _scale(s)
         if self.successors_t is None or self.settings.gamma <= 0:
-            return s
+            return scores
         xp = -xb  # x P = diag(P) ⊙ (x − x B), see ease.fit_ease
-        xp[rows] += values
+        for row, at, value in zip(xp, rows, values, strict=True):
+            row[at] += value
         xp *= ease_diag
-        seq = self.successors_t @ xp.astype(np.float32, copy=False)
-        s += self.settings.gamma * _scale(np.asarray(seq, np.float32))
-        return s
+        seq = np.asarray(self.successors_t @ np.ascontiguousarray(xp.T), np.float32)
+        for s, column in zip(scores, seq.T, strict=True):
+            s += self.settings.gamma * _scale(column)
+        return scores
 
     def _ease_positions(self) -> np.ndarray:
         """Item index → row of B (−1 outside EASE), built once per loaded model."""

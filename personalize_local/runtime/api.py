@@ -247,7 +247,7 @@ def _recommend(
         mask = _filter_mask(found, filter_values, user_id, history, item_id)
         if recommender:
             mask = recommenders.without_consumed(dep.recipe, dep.model, history, mask)
-        scores = scoring.request_scores(dep, history, user_id, item_id)
+    scores = scoring.request_scores(dep, history, user_id, item_id)
     # Top-k and softmax read only this request's arrays: outside the lock, so they overlap
     # the next request's scoring.
     if promotion is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -38,6 +38,67 @@ _BLOCK_ROWS = 64
 #: (measured; at 4 connections ~10% fewer requests/s). Meanwhile the other threads parse,
 #: route and serialise.
 SCORING = threading.Lock()
+
+
+class _Waiting:
+    """One request's history in the combiner's queue, and its scores once a block is made."""
+
+    __slots__ = ("error", "idx", "model", "scores", "w")
+
+    def __init__(self, model: TrainedModel, idx: np.ndarray, w: np.ndarray | None) -> None:
+        self.model, self.idx, self.w = model, idx, w
+        self.scores: np.ndarray | None = None
+        self.error: BaseException | None = None
+
+
+class _Combiner:
+    """Scores concurrent requests for one model as one block (`score_history_block`).
+
+    Each request queues its history, then takes `SCORING`; whoever holds it scores every
+    history queued by then, its own among them, so the requests that queued meanwhile find
+    their scores ready when their turn comes. A block reads S once for all its histories and
+    pays the per-call costs once; the scores are those of a single history, bit for bit.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queue: list[_Waiting] = []
+
+    def score(self, model: TrainedModel, idx: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+        mine = _Waiting(model, idx, w)
+        with self._lock:
+            self._queue.append(mine)
+        with SCORING:
+            if mine.scores is None and mine.error is None:
+                with self._lock:
+                    queued, self._queue = self._queue, []
+                self._score(queued)
+        if mine.error is not None:
+            raise mine.error
+        assert mine.scores is not None
+        return mine.scores
+
+    @staticmethod
+    def _score(queued: list[_Waiting]) -> None:
+        by_model: dict[int, list[_Waiting]] = {}
+        for waiting in queued:
+            by_model.setdefault(id(waiting.model), []).append(waiting)
+        for block in by_model.values():
+            try:
+                scores = block[0].model.score_history_block([(b.idx, b.w) for b in block])
+            except Exception:
+                # One history's failure is its request's alone: score each on its own.
+                for waiting in block:
+                    try:
+                        waiting.scores = waiting.model.score_history(waiting.idx, waiting.w)
+                    except Exception as error:
+                        waiting.error = error
+                continue
+            for waiting, row in zip(block, scores, strict=True):
+                waiting.scores = row
+
+
+_COMBINER = _Combiner()
 
 
 @dataclass(frozen=True)
@@ -72,18 +133,29 @@ def history_scores(
             history.values if typed else None,
         )
 
-    if model.scores_one_directly:
-        # One at a time is as fast per history as a block for these models, and a batch line
-        # then gets exactly the scores a real-time request for the same history gets.
-        for history in histories:
-            yield np.asarray(model.score_history(*indexes(history)), np.float64)
-        return
     rows = max(1, min(_BLOCK_ROWS, _BLOCK_CELLS // max(len(model.item_ids), 1)))
+    if model.scores_one_directly:
+        # Its block path gives every history exactly the scores a real-time request for the
+        # same history gets, whatever else is in the block.
+        for start in range(0, len(histories), rows):
+            block = [indexes(history) for history in histories[start : start + rows]]
+            for scores in model.score_history_block(block):
+                yield np.asarray(scores, np.float64)
+        return
     for start in range(0, len(histories), rows):
         pairs = [indexes(history) for history in histories[start : start + rows]]
         yield from np.asarray(
             model.score_histories([p[0] for p in pairs], [p[1] for p in pairs]), np.float64
         )
+
+
+def _typed_indexes(model: TrainedModel) -> Callable[[History], tuple[np.ndarray, np.ndarray]]:
+    """A history's indexes and weights as `history_scores` computes them (``typed=True``)."""
+
+    def indexes(history: History) -> tuple[np.ndarray, np.ndarray]:
+        return model.history_indexes(history.items, history.times, history.types, history.values)
+
+    return indexes
 
 
 def explored(dep: Deployment, scores: np.ndarray, history: History, user_id: str) -> np.ndarray:
@@ -108,17 +180,33 @@ def explored(dep: Deployment, scores: np.ndarray, history: History, user_id: str
 def request_scores(
     dep: Deployment, history: History, user_id: str | None, item_id: str | None
 ) -> np.ndarray:
-    """The model's scores for one GetRecommendations request (before filters)."""
+    """The model's scores for one GetRecommendations request (before filters).
+
+    Takes `SCORING` itself: call it without holding it.
+    """
     model = dep.model
     kind = dep.recipe.recipe_type
     if kind == "USER_PERSONALIZATION":
-        scores = next(history_scores(model, [history]))
+        if model.scores_one_directly:
+            # `history_scores` of one history, from the indexes kept for this history version,
+            # scored in one block with the requests waiting meanwhile.
+            typed = _typed_indexes(model)
+            idx, w = (
+                dep.indexes.get(dep.histories.serial, user_id, history, typed)
+                if user_id
+                else typed(history)
+            )
+            scores = np.asarray(_COMBINER.score(model, idx, w), np.float64)
+        else:
+            with SCORING:
+                scores = next(history_scores(model, [history]))
         return explored(dep, scores, history, user_id or "")
-    if kind == "RELATED_ITEMS":
-        return np.asarray(model.score_related(item_id or ""), np.float64)  # required, checked
-    if dep.recipe.trending:
-        return np.asarray(model.score_trending(dep.histories.latest), np.float64)
-    return np.asarray(model.score_popular(), np.float64)
+    with SCORING:
+        if kind == "RELATED_ITEMS":
+            return np.asarray(model.score_related(item_id or ""), np.float64)  # required
+        if dep.recipe.trending:
+            return np.asarray(model.score_trending(dep.histories.latest), np.float64)
+        return np.asarray(model.score_popular(), np.float64)
 
 
 def filter_mask(

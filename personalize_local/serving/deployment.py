@@ -23,7 +23,7 @@ from ..store.state import Resource
 from . import campaigns, recommenders
 from .answers import AnswerCache
 from .datasets import contents, datasets_of
-from .histories import Histories
+from .histories import Histories, IndexCache
 from .payloads import DatasetGroupPayload, ModelPayload
 
 #: Users metadata versions (unique in the process, unlike ids of freed objects).
@@ -48,6 +48,8 @@ class Deployment:
     data_key: tuple[int, int] = (0, 0)
     #: CREATION_TIMESTAMP of each of the model's items (NaN: unknown; None: no such column).
     item_created: np.ndarray | None = None
+    #: Users' histories as this model's item indexes, per history version.
+    indexes: IndexCache = field(default_factory=IndexCache)
 
     def rng(self, *parts: str | int) -> np.random.Generator:
         """A generator seeded by the endpoint seed, this deployment and ``parts``."""
@@ -136,6 +138,9 @@ def deployment(ctx: Context, version: Resource, arn: str, config: dict[str, Any]
     answers = cache.get("answers")
     if answers is None:
         answers = cache["answers"] = AnswerCache(ctx.settings.answer_cache_items)
+    indexes = cache.get("indexes")
+    if indexes is None:
+        indexes = cache["indexes"] = IndexCache()
     return Deployment(
         arn=arn,
         version=version,
@@ -157,6 +162,7 @@ def deployment(ctx: Context, version: Resource, arn: str, config: dict[str, Any]
         answers=answers,
         data_key=(cache["catalog"].version, cache["users_version"]),
         item_created=cache.get("item_created"),
+        indexes=indexes,
     )
 
 

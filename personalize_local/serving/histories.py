@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -103,3 +104,41 @@ class Histories:
 
     def __len__(self) -> int:
         return len(self._by_user)
+
+
+class IndexCache:
+    """Each user's history as one model's item indexes and event weights, per history version.
+
+    Turning a history's item ids into indexes (a dict lookup per event) and weighing its events
+    is a fifth of scoring a request, and a history changes only when an event is recorded. A
+    history only grows, so its length versions it within one `Histories` (``serial``); entries
+    of other serials are dropped. The arrays are read-only: scoring must not change them.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._serial = 0
+        self._by_user: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
+
+    def get(
+        self,
+        serial: int,
+        user_id: str,
+        history: History,
+        compute: Callable[[History], tuple[np.ndarray, np.ndarray]],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``compute(history)``, from the cache when this version of the history was seen."""
+        length = len(history.items)
+        with self._lock:
+            if serial != self._serial:
+                self._serial, self._by_user = serial, {}
+            found = self._by_user.get(user_id)
+        if found is not None and found[0] == length:
+            return found[1], found[2]
+        idx, w = compute(history)
+        idx.setflags(write=False)
+        w.setflags(write=False)
+        with self._lock:
+            if serial == self._serial:
+                self._by_user[user_id] = (length, idx, w)
+        return idx, w
