@@ -2,8 +2,9 @@
 
 Prints Markdown tables (one run, every comparison side by side):
 
-1. The service's protocol (GetSolutionMetrics: 10% of users, last item) on ml-100k 4–5 stars,
-   averaged over seeds, with the real Amazon Personalize runs on the same data, popularity and
+1. The service's protocol (GetSolutionMetrics: 10% of users, last item, NDCG with the original
+   discount, as the real HRNN runs were scored) on ml-100k 4–5 stars, averaged over seeds,
+   with the real Amazon Personalize runs on the same data, popularity and
    implicit ALS (seen items removed) as baselines, plus the same engine on *all* users
    (10 disjoint folds) to show how much the 94-user samples move the numbers.
 2. The same protocol on ml-latest-small prepared as the aws-samples POC (click = rating > 1,
@@ -44,8 +45,10 @@ from personalize_local.evaluation.holdout import (  # noqa: E402
     split_history,
     user_sequences,
 )
+from personalize_local.evaluation.metrics import ORIGINAL  # noqa: E402
 from personalize_local.evaluation.solution_metrics import (  # noqa: E402
     ITEM_LIST_METRICS,
+    default_discount,
     default_holdout,
     list_metrics,
     ranked_lists,
@@ -244,25 +247,31 @@ def service_rows(
     seeds: Sequence[int],
     hyperparameters: dict | None = None,
     holdout: str | None = None,
+    discount: str | None = None,
 ) -> list[float]:
     return mean_metrics(
         [
-            solution_metrics(recipe, data, hyperparameters or {}, {}, s, holdout=holdout)
+            solution_metrics(
+                recipe, data, hyperparameters or {}, {}, s, holdout=holdout, discount=discount
+            )
             for s in seeds
         ]
     )
 
 
 def baseline_rows(
-    data: InteractionData, kind: str, seeds: Sequence[int], holdout: str | None = None
+    data: InteractionData,
+    kind: str,
+    seeds: Sequence[int],
+    holdout: str | None = None,
+    discount: str = M.STANDARD,
 ) -> list[float]:
     runs = []
     for s in seeds:
         prep = prepare("aws-user-personalization", data, {}, {})
         split = user_split(prep, s, holdout)
-        runs.append(
-            list_metrics(baseline_lists(prep.data, split, kind, s), split.truths, data.n_items)
-        )
+        lists = baseline_lists(prep.data, split, kind, s)
+        runs.append(list_metrics(lists, split.truths, data.n_items, discount=discount))
     return mean_metrics(runs)
 
 
@@ -278,12 +287,13 @@ def all_user_folds(
     *,
     feature_params: dict | None = None,
     holdout: str | None = None,
+    discount: str | None = None,
     fit: Fit | None = None,
 ) -> list[float]:
     """The service protocol with every eligible user tested once (10 disjoint 10% folds).
 
-    Truth and data as GetSolutionMetrics has them for the recipe's family (``holdout``
-    overrides the truth); ``fit`` replaces the recipe's own fit.
+    Truth, NDCG discount and data as GetSolutionMetrics has them for the recipe (``holdout``
+    and ``discount`` override them); ``fit`` replaces the recipe's own fit.
     """
     prep = prepare(recipe, data, {}, feature_params or {})
     d = split_data(prep)
@@ -312,39 +322,42 @@ def all_user_folds(
         ranked_all.append(ranked_lists(model, prep, split, d))
         truths_all += truths
     ranked = np.vstack(ranked_all)
-    out = list_metrics(ranked, truths_all, data.n_items)
+    discount = discount or default_discount(prep)
+    out = list_metrics(ranked, truths_all, data.n_items, discount=discount)
     out["coverage"] = float(np.mean([M.coverage(r, data.n_items) for r in ranked_all]))
     return [out[k] for k in KEYS]
 
 
 def service_tables(seeds: Sequence[int]) -> str:
-    # The real HRNN runs on this data were scored on each test user's last item: so are ours.
+    # The real HRNN runs on this data were scored on each test user's last item, their NDCG with
+    # the original discount: so are ours.
     data = ml100k_positive()
     n = len(seeds)
+    up = "aws-user-personalization"
     rows = [
         (
             f"**personalize-local aws-user-personalization** ({n} seeds)",
-            service_rows(data, "aws-user-personalization", seeds, holdout=LAST),
+            service_rows(data, up, seeds, holdout=LAST, discount=ORIGINAL),
         ),
         (
             "personalize-local aws-user-personalization, all 942 users (10 folds)",
-            all_user_folds(data, "aws-user-personalization", holdout=LAST),
+            all_user_folds(data, up, holdout=LAST, discount=ORIGINAL),
         ),
         (
             f"personalize-local aws-user-personalization, recency_mask=false ({n} seeds)",
-            service_rows(data, "aws-user-personalization", seeds, {"recency_mask": "false"}, LAST),
+            service_rows(data, up, seeds, {"recency_mask": "false"}, LAST, ORIGINAL),
         ),
         (
             f"personalize-local aws-popularity-count ({n} seeds)",
-            service_rows(data, "aws-popularity-count", seeds, holdout=LAST),
+            service_rows(data, "aws-popularity-count", seeds, holdout=LAST, discount=ORIGINAL),
         ),
         (
             f"baseline: popularity, seen removed ({n} seeds)",
-            baseline_rows(data, "popularity", seeds, LAST),
+            baseline_rows(data, "popularity", seeds, LAST, ORIGINAL),
         ),
         (
             f"baseline: implicit ALS 64f + fold-in, seen removed ({n} seeds)",
-            baseline_rows(data, "als", seeds, LAST),
+            baseline_rows(data, "als", seeds, LAST, ORIGINAL),
         ),
     ]
     rows += [(f"real Personalize {k}", v) for k, v in REAL_ML100K.items()]
@@ -702,6 +715,29 @@ def per_seed(data: InteractionData, recipe: str, seeds: Sequence[int], **kw) -> 
     return [solution_metrics(recipe, data, {}, {}, s, **kw) for s in seeds]
 
 
+def ranking_in_popularity_order(data: InteractionData, seeds: Sequence[int]) -> list[dict]:
+    """Personalized-Ranking's evaluation lists reordered by training popularity alone.
+
+    A reference for the ranking targets: the same candidates and truth, no model order.
+    """
+    runs = []
+    prep = prepare("aws-personalized-ranking", data, {}, {})
+    for s in seeds:
+        split = user_split(prep, s)
+        model = fit_prepared(prep, s, data=split.train)
+        ranked = ranked_lists(model, prep, split, prep.data)
+        popularity = np.zeros(prep.data.n_items)
+        popularity[pd.Index(prep.data.items).get_indexer(pd.Index(model.item_ids))] = (
+            model.popularity
+        )
+        order = np.argsort(-np.where(ranked >= 0, popularity[ranked], -1.0), axis=1, kind="stable")
+        reordered = np.take_along_axis(ranked, order, axis=1)
+        runs.append(
+            list_metrics(reordered, split.truths, data.n_items, discount=default_discount(prep))
+        )
+    return runs
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
@@ -729,22 +765,35 @@ def fidelity_table(seeds: Sequence[int], msr_ndcg: float) -> str:
         ndcg10[recipe] = float(
             np.mean([m["normalized_discounted_cumulative_gain_at_10"] for m in ours])
         )
+    reference = ranking_in_popularity_order(poc_data, seeds)
+    real_rank = REAL_POC["aws-personalized-ranking"]
+    for key in TARGET_KEYS:
+        mine = float(np.mean([m[key] for m in reference]))
+        real = float(np.mean([r[KEYS.index(key)] for r in real_rank]))
+        lines.append(
+            f"| POC ranking's candidates in popularity order (reference) | "
+            f"{SHORT[KEYS.index(key)]} | {mine:.4f} | {real:.4f} (mean of 2) | "
+            f"{mine / real:.2f}× | — |"
+        )
     up, sims, rank = (ndcg10[r] for r in REAL_POC)
     lines.append(
         f"| POC order UP > SIMS > ranking | N@10 | {up:.4f} > {sims:.4f} > {rank:.4f} | "
         f"0.2838 > 0.2235 > 0.0685 | — | {verdict(up > sims > rank)} |"
     )
-    # ml-100k 4–5: the real HRNN runs were scored on each test user's last item, so ours is
-    # measured on the same ground truth (holdout="last").
+    # ml-100k 4–5: the real HRNN runs were scored on each test user's last item with the
+    # original NDCG discount, so ours is measured the same way.
     best = REAL_ML100K["aws-hrnn 2019-08 (best run)"]
-    ours = per_seed(ml100k_positive(), "aws-user-personalization", seeds, holdout="last")
+    ours = per_seed(
+        ml100k_positive(), "aws-user-personalization", seeds, holdout=LAST, discount=ORIGINAL
+    )
     for key in TARGET_KEYS:
         values = [m[key] for m in ours]
         real = best[KEYS.index(key)]
         mean_ratio, low = np.mean(values) / real, min(values) / real
         high = max(values) / real
         lines.append(
-            f"| ml-100k 4–5 UP (last item) | {SHORT[KEYS.index(key)]} | {np.mean(values):.4f} "
+            f"| ml-100k 4–5 UP (last item, original discount) | {SHORT[KEYS.index(key)]} | "
+            f"{np.mean(values):.4f} "
             f"(seeds {', '.join(f'{v:.4f}' for v in values)}) | {real:.4f} (best HRNN) | "
             f"{mean_ratio:.2f}× (per seed {low:.2f}–{high:.2f}×) | "
             f"{verdict(1.2 <= mean_ratio <= 1.5)} |"

@@ -35,7 +35,18 @@ Per family:
 
 NDCG's ideal list is the top 25 sorted by relevance (`metrics.ndcg_at_k` with
 ``ideal="retrieved"``), the guide's wording; it equals the min(R, k) ideal whenever the truth is
-one item. Values are rounded to 4 decimals, with the service's metric names.
+one item. Its rank discount is the guide's 1 / log2(1 + i), except for the HRNN-based recipes
+(`default_discount`: the legacy HRNN recipes and Personalized-Ranking, "a hierarchical recurrent
+neural network (HRNN) recipe",
+https://docs.aws.amazon.com/personalize/latest/dg/personalized-ranking-recipes.html), whose
+real metrics are reproduced only with Järvelin and Kekäläinen's original discount (ranks 1 and
+2 both weigh 1; `metrics.ORIGINAL`). Inferred, not documented: a 2018 HRNN response with
+unrounded values (91 test users) is reproduced exactly, to the last digit of all seven metrics,
+by one list of hit ranks under that discount and by none under the guide's; no 2018–2019 HRNN
+run of the aws-samples notebooks (six) fits the guide's discount for any test-user count, and
+one of the two 2020 Personalized-Ranking runs of the POC fits it for none of its possible
+counts (bench/RESULTS.md, "Where we guessed"). The 2020 User-Personalization and SIMS runs fit
+the guide's. Values are rounded to 4 decimals, with the service's metric names.
 """
 
 from __future__ import annotations
@@ -67,6 +78,7 @@ from personalize_local.models.registry import (
     fit_prepared,
     prepare,
 )
+from personalize_local.recipes import catalogue
 
 K_LIST = 25
 #: GetSolutionMetrics' metrics for recipes that answer an item list, in the guide's order
@@ -106,6 +118,16 @@ def default_holdout(prep: Prepared) -> str:
     guide does not say so).
     """
     return LAST if prep.spec.name in LEGACY_LAST_ITEM else FRACTION
+
+
+def default_discount(prep: Prepared) -> str:
+    """NDCG's rank discount for a recipe: `metrics.ORIGINAL` for the HRNN-based recipes (the
+    legacy HRNN recipes and Personalized-Ranking v1; v2 is transformer-based), else the
+    guide's (module docstring)."""
+    hrnn_ranking = (
+        prep.spec.family == PERSONALIZED_RANKING and not catalogue.recipe_by_name(prep.spec.name).v2
+    )
+    return M.ORIGINAL if prep.spec.name in LEGACY_LAST_ITEM or hrnn_ranking else M.STANDARD
 
 
 def _batched_scores(model: TrainedModel, histories: list[np.ndarray], weights: list[np.ndarray]):
@@ -164,8 +186,12 @@ def list_metrics(
     truths: list[np.ndarray],
     n_catalogue: int,
     rewards: np.ndarray | None = None,
+    discount: str = M.STANDARD,
 ) -> dict[str, float]:
-    """The service's item-list metrics from ranked lists and truth sets (unrounded)."""
+    """The service's item-list metrics from ranked lists and truth sets (unrounded).
+
+    ``discount`` is NDCG's rank discount (`default_discount`).
+    """
     hits = M.hit_matrix(ranked, truths)
     n_rel = np.array([len(t) for t in truths])
     out = {
@@ -174,7 +200,7 @@ def list_metrics(
     }
     for k in (5, 10, 25):
         out[f"normalized_discounted_cumulative_gain_at_{k}"] = M.ndcg_at_k(
-            hits, n_rel, k, NDCG_IDEAL
+            hits, n_rel, k, NDCG_IDEAL, discount
         )
     for k in (5, 10, 25):
         out[f"precision_at_{k}"] = M.precision_at_k(hits, k)
@@ -189,12 +215,18 @@ def evaluate_split(
     seed: int,
     n_catalogue: int,
     settings: EngineSettings | None = None,
+    discount: str | None = None,
 ) -> dict[str, float]:
-    """Fit on ``split.train`` and score the split's test users (unrounded metrics)."""
+    """Fit on ``split.train`` and score the split's test users (unrounded metrics).
+
+    ``discount`` defaults to the recipe's (`default_discount`).
+    """
     model = fit_prepared(prep, seed, data=split.train, settings=settings)
     ranked = ranked_lists(model, prep, split, prep.data)
     rewards, _ = _objective(prep)
-    return list_metrics(ranked, split.truths, n_catalogue, rewards)
+    return list_metrics(
+        ranked, split.truths, n_catalogue, rewards, discount or default_discount(prep)
+    )
 
 
 def split_data(prep: Prepared) -> InteractionData:
@@ -220,6 +252,7 @@ def solution_metrics(
     seed: int,
     solution_config: Mapping | None = None,
     holdout: str | None = None,
+    discount: str | None = None,
 ) -> dict[str, float]:
     """GetSolutionMetrics for a solution version trained with these settings.
 
@@ -229,7 +262,11 @@ def solution_metrics(
         As for `personalize_local.models.train`.
     holdout : {"last", "fraction"}, optional
         Ground truth per test user: the last interaction, or the newest 10%. Default: the
-        family's (`default_holdout`: the newest 10% for RELATED_ITEMS, else the last item).
+        recipe's (`default_holdout`: the last item for the legacy HRNN recipes, else the
+        newest 10%).
+    discount : {"standard", "original"}, optional
+        NDCG's rank discount (`metrics.ndcg_at_k`). Default: the recipe's
+        (`default_discount`: the original one for the HRNN-based recipes).
 
     Returns
     -------
@@ -243,5 +280,6 @@ def solution_metrics(
         values = trending_metrics(prep, seed)
     else:
         assert prep.spec.family != POPULAR_ITEMS or prep.spec.kind == "popularity"
-        values = evaluate_split(prep, user_split(prep, seed, holdout), seed, data.n_items)
+        split = user_split(prep, seed, holdout)
+        values = evaluate_split(prep, split, seed, data.n_items, discount=discount)
     return {k: round(float(v), 4) for k, v in values.items()}
