@@ -16,8 +16,10 @@ Prints Markdown tables (one run, every comparison side by side):
    top 10, seen items removed) beside popularity, implicit ALS and the published MSR table.
 4. Every recipe's GetSolutionMetrics on ml-100k (4–5 stars, Items = genres).
 5. ``--ablation``: the UP engine's parts switched on one by one, on all users (10 folds).
+6. ``--spread N``: the ml-100k target ratios over N seeds and every three-seed mean of them.
 
-Usage: ``python bench/quality.py [--seeds 5] [--skip-sims] [--skip-recipes] [--ablation]``.
+Usage: ``python bench/quality.py [--seeds 5] [--skip-sims] [--skip-recipes] [--ablation]
+[--spread N]``.
 The MovieLens files are read in place (``$MOVIELENS_DIR``, default ``<repo>/../shared/data``).
 """
 
@@ -814,6 +816,42 @@ def fidelity_table(seeds: Sequence[int], msr_ndcg: float) -> str:
     return "\n".join(lines)
 
 
+def spread_table(n_seeds: int) -> str:
+    """How far three 94-user splits move the ml-100k UP / best-HRNN ratios (``--spread``)."""
+    from itertools import combinations
+
+    best = REAL_ML100K["aws-hrnn 2019-08 (best run)"]
+    real = np.array([best[KEYS.index(k)] for k in TARGET_KEYS])
+    runs = per_seed(
+        ml100k_positive(),
+        "aws-user-personalization",
+        range(n_seeds),
+        holdout=LAST,
+        discount=ORIGINAL,
+    )
+    ratios = np.array([[m[k] for k in TARGET_KEYS] for m in runs]) / real
+    triples = np.array([ratios[list(c)].mean(axis=0) for c in combinations(range(n_seeds), 3)])
+    lines = [
+        f"\n### ml-100k 4–5 UP / best real HRNN, {n_seeds} seeds (last item, original discount)\n",
+        "| statistic | MRR | N@10 | P@10 |",
+        "|---|---|---|---|",
+        f"| mean of {n_seeds} seeds | " + " | ".join(f"{v:.2f}×" for v in ratios.mean(0)) + " |",
+        "| one seed, standard deviation | " + " | ".join(f"{v:.2f}" for v in ratios.std(0)) + " |",
+    ]
+    for label, q in (("min", 0), ("5th percentile", 5), ("95th percentile", 95), ("max", 100)):
+        row = np.percentile(triples, q, axis=0)
+        lines.append(
+            f"| {label} of the {len(triples)} three-seed means | "
+            + " | ".join(f"{v:.2f}×" for v in row)
+            + " |"
+        )
+    inside = ((triples >= 1.2) & (triples <= 1.5)).mean(axis=0)
+    lines.append(
+        "| three-seed means within 1.2–1.5× | " + " | ".join(f"{v:.0%}" for v in inside) + " |"
+    )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="seeds to average (default 5)")
@@ -827,6 +865,13 @@ def main() -> None:
     parser.add_argument(
         "--ablation", action="store_true", help="add table 5, the UP engine ablation (≈ 3 min)"
     )
+    parser.add_argument(
+        "--spread",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add the ml-100k ratios over N seeds and all their three-seed means (≈ 8 s per seed)",
+    )
     args = parser.parse_args()
     seeds = list(range(args.seeds))
     start = time.perf_counter()
@@ -835,6 +880,8 @@ def main() -> None:
         msr_text, msr_ndcg = msr_table()
         print(msr_text)
         print(fidelity_table(seeds, msr_ndcg))
+        if args.spread:
+            print(spread_table(args.spread))
         print(f"\n_bench/quality.py ran in {time.perf_counter() - start:.0f} s._")
         return
     print(service_tables(seeds))
@@ -847,6 +894,8 @@ def main() -> None:
         print(recipe_table(seeds))
     if args.ablation:
         print(ablation_table())
+    if args.spread:
+        print(spread_table(args.spread))
     print(f"\n_bench/quality.py ran in {time.perf_counter() - start:.0f} s._")
 
 
