@@ -28,7 +28,6 @@ from personalize_local.evaluation.solution_metrics import (
     evaluate_split,
     user_split,
 )
-from personalize_local.models import config as C
 from personalize_local.models.data import InteractionData
 from personalize_local.models.registry import (
     PERSONALIZED_ACTIONS,
@@ -39,6 +38,7 @@ from personalize_local.models.registry import (
     Prepared,
     prepare,
 )
+from personalize_local.recipes import parameters as C
 
 #: The metric each family tunes for when hpoObjective does not name one.
 DEFAULT_OBJECTIVE = {
@@ -63,7 +63,7 @@ class Trial:
 def _ranges(hpo_config: Mapping, prep: Prepared) -> list[tuple[str, str, Any]]:
     """(name, kind, spec) for every searched hyperparameter."""
     ranges = hpo_config.get("algorithmHyperParameterRanges")
-    fields = C.config_fields(prep.spec.config, C.HYPER)
+    fields = C.config_fields(prep.recipe.training.config, C.HYPER)
     out: list[tuple[str, str, Any]] = []
     if not ranges:
         for name, f in fields.items():
@@ -110,10 +110,10 @@ def _draw(kind: str, spec: Any, rng: np.random.Generator) -> str:
 
 def _validation_metrics(prep: Prepared, seed: int) -> dict[str, float]:
     """Metrics of ``prep`` on the validation users (never the reported test users)."""
-    if prep.spec.family == USER_SEGMENTATION:
+    if prep.recipe.recipe_type == USER_SEGMENTATION:
         # Segmentation holds out interactions, not users: validate on the 80% part only.
         inner = Prepared(
-            prep.spec, prep.config, prep.selection, _drop_latest(prep.data), prep.solution_config
+            prep.recipe, prep.config, prep.selection, _drop_latest(prep.data), prep.solution_config
         )
         return segmentation_metrics(inner, seed)
     outer = user_split(prep, seed)
@@ -156,9 +156,9 @@ def tune(
     objective = dict(objective or hpo_config.get("hpoObjective") or {})
     base = {k: str(v) for k, v in (base_hyperparameters or {}).items()}
     prep = prepare(recipe, data, base, feature_params, solution_config)
-    metric = objective.get("metricName") or DEFAULT_OBJECTIVE.get(prep.spec.family)
+    metric = objective.get("metricName") or DEFAULT_OBJECTIVE.get(prep.recipe.recipe_type)
     if metric is None:
-        raise InvalidInputException(f"HPO is not supported for {prep.spec.name}.")
+        raise InvalidInputException(f"HPO is not supported for {prep.recipe.name}.")
     sign = -1.0 if str(objective.get("type", "Maximize")).lower() == "minimize" else 1.0
     resources = hpo_config.get("hpoResourceConfig") or {}
     n_trials = int(resources.get("maxNumberOfTrainingJobs", DEFAULT_TRIALS))

@@ -40,15 +40,11 @@ import numpy as np
 
 from personalize_local.evaluation import metrics as M
 from personalize_local.evaluation.holdout import rng_for, split_per_user
-from personalize_local.models.affinity import (
-    ATTRIBUTE_RECIPE,
-    affinity_columns,
-    attribute_affinity_columns,
-)
+from personalize_local.models.affinity import affinity_columns, attribute_affinity_columns
 from personalize_local.models.attributes import attribute_values
-from personalize_local.models.config import parse_trend_frequency
 from personalize_local.models.data import CREATION_TIMESTAMP
 from personalize_local.models.registry import Prepared, fit_prepared
+from personalize_local.recipes.parameters import parse_trend_frequency
 
 MAX_QUERIES = 500
 USER_FRACTION = 0.01
@@ -57,7 +53,7 @@ USER_FRACTION = 0.01
 def _queries(prep: Prepared, model, test_items: np.ndarray) -> list[np.ndarray]:
     """Each query's item indexes in model space (see the module docstring)."""
     to_model = model.item_index(list(prep.data.items))
-    if prep.spec.name != ATTRIBUTE_RECIPE:
+    if not prep.recipe.segments_by_attributes:
         return [np.array([to_model[j]]) for j in test_items]
     skip = frozenset({CREATION_TIMESTAMP, *prep.data.item_text_columns})
     tested = np.zeros(len(model.item_ids), bool)
@@ -81,7 +77,7 @@ def segmentation_metrics(prep: Prepared, seed: int) -> dict[str, float]:
     if len(queries) > MAX_QUERIES:
         chosen = np.sort(rng.choice(len(queries), MAX_QUERIES, replace=False))
         queries = [queries[q] for q in chosen]
-    score = attribute_affinity_columns if prep.spec.name == ATTRIBUTE_RECIPE else affinity_columns
+    score = attribute_affinity_columns if prep.recipe.segments_by_attributes else affinity_columns
     n_users = int((np.bincount(train.user_idx, minlength=train.n_users) > 0).sum())
     k = max(1, int(np.ceil(USER_FRACTION * n_users)))
     # Test users per model item, to build each query's truth.

@@ -11,7 +11,7 @@ and where that page is silent, inferred from real runs; bench/RESULTS.md, "Fidel
 2. A seeded 10% of the users are held out; the model is trained on the other 90% exactly as
    `train` would train it (the guide).
 3. Each test user's oldest 90% of interactions are the input and the newest 10% the truth (the
-   guide: ``"fraction"``). The legacy HRNN recipes (`LEGACY_LAST_ITEM`) keep the last
+   guide: ``"fraction"``). The legacy HRNN recipes (retired records) keep the last
    interaction as the truth (``"last"``): their real runs (2018–2019) were scored so, by an AWS
    sample author's remark and by their magnitudes (a newest-10% truth gives ~4× their
    precision). Inferred from the magnitudes: the current recipes' real runs (2020) match the
@@ -78,7 +78,6 @@ from personalize_local.models.registry import (
     fit_prepared,
     prepare,
 )
-from personalize_local.recipes import catalogue
 
 K_LIST = 25
 #: GetSolutionMetrics' metrics for recipes that answer an item list, in the guide's order
@@ -101,10 +100,6 @@ CELLS_PER_BATCH = 20_000_000
 NDCG_IDEAL = M.RETRIEVED
 
 
-#: The legacy HRNN recipes, whose real metrics (2018–2019) were computed on the last item.
-LEGACY_LAST_ITEM = frozenset({"aws-hrnn", "aws-hrnn-metadata", "aws-hrnn-coldstart"})
-
-
 def default_holdout(prep: Prepared) -> str:
     """The ground truth GetSolutionMetrics uses for a recipe.
 
@@ -117,17 +112,16 @@ def default_holdout(prep: Prepared) -> str:
     service's protocol changed between the two generations (inferred from those runs; the
     guide does not say so).
     """
-    return LAST if prep.spec.name in LEGACY_LAST_ITEM else FRACTION
+    return LAST if prep.recipe.retired else FRACTION
 
 
 def default_discount(prep: Prepared) -> str:
     """NDCG's rank discount for a recipe: `metrics.ORIGINAL` for the HRNN-based recipes (the
     legacy HRNN recipes and Personalized-Ranking v1; v2 is transformer-based), else the
     guide's (module docstring)."""
-    hrnn_ranking = (
-        prep.spec.family == PERSONALIZED_RANKING and not catalogue.recipe_by_name(prep.spec.name).v2
-    )
-    return M.ORIGINAL if prep.spec.name in LEGACY_LAST_ITEM or hrnn_ranking else M.STANDARD
+    recipe = prep.recipe
+    hrnn_ranking = recipe.recipe_type == PERSONALIZED_RANKING and not recipe.v2
+    return M.ORIGINAL if recipe.retired or hrnn_ranking else M.STANDARD
 
 
 def _batched_scores(model: TrainedModel, histories: list[np.ndarray], weights: list[np.ndarray]):
@@ -152,7 +146,7 @@ def ranked_lists(
         weights.append(w[m >= 0])
     n = len(histories)
     out = np.full((n, K_LIST), -1, np.int64)
-    kind, family = prep.spec.kind, prep.spec.family
+    family = prep.recipe.recipe_type
     if family == RELATED_ITEMS:
         queries = np.array([h[-1] if len(h) else -1 for h in histories])
         step = max(1, CELLS_PER_BATCH // max(len(model.item_ids), 1))
@@ -163,7 +157,7 @@ def ranked_lists(
             for r in range(scores.shape[0]):
                 scores[r, histories[start + r]] = -np.inf
             out[start : start + step] = top_k_rows(scores, K_LIST)
-    elif kind == "popularity":
+    elif family == POPULAR_ITEMS and not prep.recipe.trending:
         out[:] = top_k_rows(model.score_popular()[np.newaxis, :], K_LIST)[0]
     else:
         cand = np.sort(np.argsort(-model.popularity, kind="stable")[:RANKING_CANDIDATES])
@@ -231,7 +225,7 @@ def evaluate_split(
 
 def split_data(prep: Prepared) -> InteractionData:
     """The data the users are split from (first interactions only for related items)."""
-    if prep.spec.family == RELATED_ITEMS:
+    if prep.recipe.recipe_type == RELATED_ITEMS:
         return dedupe_first(prep.data)
     return prep.data.collapse_simultaneous()
 
@@ -274,12 +268,11 @@ def solution_metrics(
         Metric name → value rounded to 4 decimals (the service's keys for the family).
     """
     prep = prepare(recipe, data, hyperparameters, feature_params, solution_config)
-    if prep.spec.family == USER_SEGMENTATION:
+    if prep.recipe.recipe_type == USER_SEGMENTATION:
         values = segmentation_metrics(prep, seed)
-    elif prep.spec.kind == "trending":
+    elif prep.recipe.trending:
         values = trending_metrics(prep, seed)
     else:
-        assert prep.spec.family != POPULAR_ITEMS or prep.spec.kind == "popularity"
         split = user_split(prep, seed, holdout)
         values = evaluate_split(prep, split, seed, data.n_items, discount=discount)
     return {k: round(float(v), 4) for k, v in values.items()}

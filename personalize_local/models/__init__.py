@@ -11,10 +11,9 @@ The server's entry points:
 from personalize_local.models.base import TrainedModel, to_probabilities, top_k
 from personalize_local.models.data import InteractionData
 from personalize_local.models.exploration import explore
-from personalize_local.models.registry import RECIPES, resolve, train
+from personalize_local.models.registry import resolve, train
 
 __all__ = [
-    "RECIPES",
     "InteractionData",
     "TrainedModel",
     "explore",

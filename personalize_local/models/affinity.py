@@ -33,8 +33,6 @@ from personalize_local.models.attributes import matching_items
 from personalize_local.models.engine import UserPersonalizationModel
 from personalize_local.models.sequences import history_matrix
 
-ATTRIBUTE_RECIPE = "aws-item-attribute-affinity"
-
 
 def _history_state(model: UserPersonalizationModel):
     """(weighted history, seen matrix, last item per user), computed once per model."""
@@ -124,14 +122,20 @@ def user_affinity(model: UserPersonalizationModel, items: np.ndarray) -> np.ndar
 
 
 class AffinityModel(UserPersonalizationModel):
-    """The UP engine kept with its training histories, for batch segment jobs."""
+    """The UP engine kept with its training histories, for batch segment jobs.
+
+    ``by_attributes``: queries are item attributes (Item-Attribute-Affinity), set from the
+    recipe's record when it is trained.
+    """
+
+    by_attributes: bool = False
 
     def score_users_for_items(self, item_ids: Sequence[str]) -> np.ndarray:
         """Affinity of every training user (``user_ids``) for the items (by attribute for
         attribute queries)."""
         idx = self.item_index(list(item_ids))
         idx = idx[idx >= 0]
-        if self.recipe != ATTRIBUTE_RECIPE or len(idx) == 0:
+        if not self.by_attributes or len(idx) == 0:
             return user_affinity(self, idx)
         return attribute_affinity_columns(self, [idx.astype(np.int64)])[:, 0]
 

@@ -1,16 +1,18 @@
-"""Recipe catalogue and the `train` entry point the server calls for a solution version.
+"""The `train` entry point the server calls for a solution version, and each model's builder.
 
-``train(recipe, data, hyperparameters, feature_params, seed, solution_config)`` validates the
-string parameters against the recipe's documented table, applies the solution's training-data
-selection (`selection.select`), and fits the recipe's model on everything that remains. The
-evaluation (`personalize_local.evaluation`) uses the same `prepare` / `fit_prepared` steps on
-its training split, so metrics describe exactly the model the server serves.
+``train(recipe, data, hyperparameters, feature_params, seed, solution_config)`` finds the
+recipe's record (`personalize_local.recipes.catalogue`), validates the string parameters with
+the parameters class the record names, applies the solution's training-data selection
+(`selection.select`), and fits the model its `ModelKind` maps to in `BUILDERS` on everything that
+remains. The evaluation (`personalize_local.evaluation`) uses the same `prepare` /
+`fit_prepared` steps on its training split, so metrics describe exactly the model the server
+serves.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from personalize_local.errors import InvalidInputException
-from personalize_local.models import config as C
 from personalize_local.models.affinity import AffinityModel
 from personalize_local.models.base import TrainedModel
 from personalize_local.models.coldstart import ColdstartModel
@@ -28,7 +29,8 @@ from personalize_local.models.popularity import PopularityModel, TrendingModel
 from personalize_local.models.selection import Selection, parse_selection, select
 from personalize_local.models.similar_items import SimilarItemsModel
 from personalize_local.models.sims import SimsModel
-from personalize_local.recipes import catalogue
+from personalize_local.recipes import parameters as C
+from personalize_local.recipes.catalogue import ModelKind, RecipeInfo, trainable_recipe
 
 USER_PERSONALIZATION = "USER_PERSONALIZATION"
 PERSONALIZED_RANKING = "PERSONALIZED_RANKING"
@@ -36,126 +38,6 @@ RELATED_ITEMS = "RELATED_ITEMS"
 POPULAR_ITEMS = "POPULAR_ITEMS"
 USER_SEGMENTATION = "USER_SEGMENTATION"
 PERSONALIZED_ACTIONS = "PERSONALIZED_ACTIONS"
-
-ARN_PREFIX = catalogue.recipe_arn("")  # the catalogue owns recipe ARNs
-
-
-@dataclass(frozen=True)
-class RecipeSpec:
-    """One recipe: its family (evaluation protocol), model kind and configuration."""
-
-    name: str
-    family: str
-    kind: str  # up | ranking | coldstart | sims | similar | popularity | trending | affinity | nba
-    config: type
-    strict: bool = True  # reject unknown hyperparameter names
-    event_type: str | None = None  # domain recipes train on one event type
-
-
-_CUSTOM = [
-    RecipeSpec("aws-user-personalization", USER_PERSONALIZATION, "up", C.UserPersonalizationConfig),
-    RecipeSpec(
-        "aws-user-personalization-v2",
-        USER_PERSONALIZATION,
-        "up",
-        C.UserPersonalizationV2Config,
-        strict=False,
-    ),
-    RecipeSpec("aws-hrnn", USER_PERSONALIZATION, "up", C.HrnnConfig),
-    RecipeSpec("aws-hrnn-metadata", USER_PERSONALIZATION, "up", C.HrnnConfig),
-    RecipeSpec("aws-hrnn-coldstart", USER_PERSONALIZATION, "coldstart", C.HrnnColdstartConfig),
-    RecipeSpec(
-        "aws-personalized-ranking", PERSONALIZED_RANKING, "ranking", C.UserPersonalizationConfig
-    ),
-    RecipeSpec(
-        "aws-personalized-ranking-v2",
-        PERSONALIZED_RANKING,
-        "ranking",
-        C.UserPersonalizationV2Config,
-        strict=False,
-    ),
-    RecipeSpec("aws-sims", RELATED_ITEMS, "sims", C.SimsConfig),
-    RecipeSpec("aws-similar-items", RELATED_ITEMS, "similar", C.SimilarItemsConfig),
-    # Semantic-Similarity ranks items by the meaning of their text; offline, the Similar-Items
-    # model's TF-IDF text and metadata similarity is the closest real algorithm we can run.
-    RecipeSpec(
-        "aws-semantic-similarity", RELATED_ITEMS, "similar", C.SimilarItemsConfig, strict=False
-    ),
-    RecipeSpec("aws-popularity-count", POPULAR_ITEMS, "popularity", C.PopularityConfig),
-    RecipeSpec("aws-trending-now", POPULAR_ITEMS, "trending", C.TrendingConfig),
-    RecipeSpec("aws-item-affinity", USER_SEGMENTATION, "affinity", C.AffinityConfig),
-    RecipeSpec("aws-item-attribute-affinity", USER_SEGMENTATION, "affinity", C.AffinityConfig),
-    RecipeSpec(
-        "aws-next-best-action", PERSONALIZED_ACTIONS, "nba", C.NextBestActionConfig, strict=False
-    ),
-]
-
-# Domain recipes mapped onto the custom recipes they behave like
-# (https://docs.aws.amazon.com/personalize/latest/dg/domain-use-cases.html).
-_DOMAIN = [
-    RecipeSpec(
-        "aws-vod-because-you-watched-x",
-        RELATED_ITEMS,
-        "sims",
-        C.SimsConfig,
-        strict=False,
-        event_type="Watch",
-    ),
-    RecipeSpec("aws-vod-more-like-x", RELATED_ITEMS, "similar", C.SimilarItemsConfig, strict=False),
-    RecipeSpec(
-        "aws-vod-most-popular",
-        POPULAR_ITEMS,
-        "popularity",
-        C.PopularityConfig,
-        strict=False,
-        event_type="Watch",
-    ),
-    RecipeSpec("aws-vod-trending-now", POPULAR_ITEMS, "trending", C.TrendingConfig, strict=False),
-    RecipeSpec(
-        "aws-vod-top-picks", USER_PERSONALIZATION, "up", C.UserPersonalizationConfig, strict=False
-    ),
-    RecipeSpec(
-        "aws-ecomm-popular-items-by-views",
-        POPULAR_ITEMS,
-        "popularity",
-        C.PopularityConfig,
-        strict=False,
-        event_type="View",
-    ),
-    RecipeSpec(
-        "aws-ecomm-popular-items-by-purchases",
-        POPULAR_ITEMS,
-        "popularity",
-        C.PopularityConfig,
-        strict=False,
-        event_type="Purchase",
-    ),
-    RecipeSpec(
-        "aws-ecomm-frequently-bought-together",
-        RELATED_ITEMS,
-        "sims",
-        C.SimsConfig,
-        strict=False,
-        event_type="Purchase",
-    ),
-    RecipeSpec(
-        "aws-ecomm-customers-who-viewed-x-also-viewed",
-        RELATED_ITEMS,
-        "sims",
-        C.SimsConfig,
-        strict=False,
-        event_type="View",
-    ),
-    RecipeSpec(
-        "aws-ecomm-recommended-for-you",
-        USER_PERSONALIZATION,
-        "up",
-        C.UserPersonalizationConfig,
-        strict=False,
-    ),
-]
-
-RECIPES: dict[str, RecipeSpec] = {s.name: s for s in _CUSTOM + _DOMAIN}
 
 #: optimizationObjective.objectiveSensitivity → weight of the reward in the score.
 OBJECTIVE_WEIGHTS = {"OFF": 0.0, "LOW": 0.1, "MEDIUM": 0.25, "HIGH": 0.5}
@@ -166,13 +48,12 @@ SIMS_ITEM_PERCENTILES = frozenset(
 )
 
 
-def resolve(recipe: str) -> RecipeSpec:
-    """The spec of a recipe name or recipe ARN."""
-    name = recipe[len(ARN_PREFIX) :] if recipe.startswith(ARN_PREFIX) else recipe
-    spec = RECIPES.get(name)
-    if spec is None:
+def resolve(recipe: str) -> RecipeInfo:
+    """The record of a recipe name or recipe ARN that can train (listed or retired)."""
+    info = trainable_recipe(recipe)
+    if info is None:
         raise InvalidInputException(f"The recipe {recipe} does not exist.")
-    return spec
+    return info
 
 
 #: v2 recipes' sequence emphasis (see `engine_settings`).
@@ -212,7 +93,7 @@ def engine_settings(cfg: Any) -> EngineSettings:
 class Prepared:
     """A validated config and the selected training data of one solution."""
 
-    spec: RecipeSpec
+    recipe: RecipeInfo
     config: Any
     selection: Selection
     data: InteractionData
@@ -227,10 +108,9 @@ def prepare(
     solution_config: Mapping | None = None,
 ) -> Prepared:
     """Validate parameters and select the training data (shared by training and evaluation)."""
-    spec = resolve(recipe)
-    cfg = C.parse_config(spec.config, hyperparameters, feature_params, strict=spec.strict)
-    if spec.kind == "trending":
-        C.parse_trend_frequency(cfg.trend_discovery_frequency)
+    info = resolve(recipe)
+    training = info.training
+    cfg = C.parse_config(training.config, hyperparameters, feature_params, strict=training.strict)
     users = (
         getattr(cfg, "min_user_history_length_percentile", None),
         getattr(cfg, "max_user_history_length_percentile", None),
@@ -239,19 +119,20 @@ def prepare(
         getattr(cfg, "min_item_interaction_count_percentile", None),
         getattr(cfg, "max_item_interaction_count_percentile", None),
     )
-    if spec.kind == "sims" and not SIMS_ITEM_PERCENTILES & set(feature_params or {}):
+    if not SIMS_ITEM_PERCENTILES & set(feature_params or {}):
         # The service's default SIMS keeps the most-interacted items (see models/sims.py):
-        # the item-count percentiles filter only when the solution sets them.
+        # the item-count percentiles (only SIMS has them) filter only when the solution sets them.
         items = (None, None)
-    event_type = spec.event_type
-    if spec.kind == "nba" and any(t.upper() == "TAKEN" for t in data.event_types):
-        event_type = "TAKEN"  # actions the user took are the positives
+    event_type = info.required_event_type
+    positive = training.positive_event_type
+    if positive and any(t.upper() == positive for t in data.event_types):
+        event_type = positive
     selection = parse_selection(
         solution_config,
         users if users[0] is not None else None,
         items if items[0] is not None else None,
         event_type=event_type,
-        case_insensitive_types=spec.event_type is not None or spec.kind == "nba",
+        case_insensitive_types=info.required_event_type is not None or positive is not None,
     )
     selected = select(data, selection)
     if len(selected) == 0:
@@ -259,7 +140,7 @@ def prepare(
             "There are no interactions left for training after applying the solution's "
             "event type and value filters."
         )
-    return Prepared(spec, cfg, selection, selected, dict(solution_config or {}))
+    return Prepared(info, cfg, selection, selected, dict(solution_config or {}))
 
 
 def _objective(prep: Prepared) -> tuple[np.ndarray | None, float]:
@@ -283,52 +164,131 @@ def _objective(prep: Prepared) -> tuple[np.ndarray | None, float]:
     return r, OBJECTIVE_WEIGHTS[sensitivity]
 
 
+# --- one builder per model kind ------------------------------------------------------------
+
+
+def _engine(
+    prep: Prepared, settings: EngineSettings | None
+) -> tuple[EngineSettings, dict[str, Any]]:
+    """The UP engine's settings and keyword arguments (rewards from the objective)."""
+    rewards, weight = _objective(prep)
+    settings = settings or engine_settings(prep.config)
+    kw = {
+        "recipe": prep.recipe.name,
+        "selection": prep.selection,
+        "rewards": rewards,
+        "reward_weight": weight,
+    }
+    return settings, kw
+
+
+def _fit_user_personalization(
+    prep: Prepared, data: InteractionData, seed: int, settings: EngineSettings | None
+) -> TrainedModel:
+    settings, kw = _engine(prep, settings)
+    return UserPersonalizationModel.fit(data, settings, seed, **kw)
+
+
+def _fit_personalized_ranking(
+    prep: Prepared, data: InteractionData, seed: int, settings: EngineSettings | None
+) -> TrainedModel:
+    settings, kw = _engine(prep, settings)
+    # A ranking keeps the items the user has seen (ranks them by score like any other).
+    settings = dataclasses.replace(settings, rule_out_seen=False)
+    return UserPersonalizationModel.fit(data, settings, seed, **kw)
+
+
+def _fit_affinity(
+    prep: Prepared, data: InteractionData, seed: int, settings: EngineSettings | None
+) -> TrainedModel:
+    settings, kw = _engine(prep, settings)
+    model = AffinityModel.fit(data, settings, seed, keep_histories=True, **kw)
+    model.items_meta = data.items_meta
+    model.by_attributes = prep.recipe.segments_by_attributes
+    return model
+
+
+def _fit_coldstart(
+    prep: Prepared, data: InteractionData, seed: int, settings: EngineSettings | None
+) -> TrainedModel:
+    settings, kw = _engine(prep, settings)
+    cfg = prep.config
+    return ColdstartModel.fit_coldstart(
+        data,
+        settings,
+        seed,
+        max_interactions=cfg.cold_start_max_interactions,
+        max_duration_days=cfg.cold_start_max_duration,
+        relative_from=cfg.cold_start_relative_from,
+        **kw,
+    )
+
+
+def _fit_sims(
+    prep: Prepared, data: InteractionData, seed: int, settings: EngineSettings | None
+) -> TrainedModel:
+    cfg = prep.config
+    return SimsModel.fit(
+        data,
+        cfg.popularity_discount_factor,
+        cfg.min_cointeraction_count,
+        recipe=prep.recipe.name,
+        selection=prep.selection,
+    )
+
+
+def _fit_similar_items(
+    prep: Prepared, data: InteractionData, seed: int, settings: EngineSettings | None
+) -> TrainedModel:
+    return SimilarItemsModel.fit(
+        data,
+        popularity_discount_factor=prep.config.popularity_discount_factor,
+        recipe=prep.recipe.name,
+        selection=prep.selection,
+    )
+
+
+def _fit_popularity(
+    prep: Prepared, data: InteractionData, seed: int, settings: EngineSettings | None
+) -> TrainedModel:
+    return PopularityModel.fit(data, recipe=prep.recipe.name, selection=prep.selection)
+
+
+def _fit_trending(
+    prep: Prepared, data: InteractionData, seed: int, settings: EngineSettings | None
+) -> TrainedModel:
+    window = C.parse_trend_frequency(prep.config.trend_discovery_frequency)
+    return TrendingModel.fit(data, window, recipe=prep.recipe.name, selection=prep.selection)
+
+
+#: Fits one model kind on (prepared solution, data, seed, engine settings override).
+Builder = Callable[[Prepared, InteractionData, int, EngineSettings | None], TrainedModel]
+
+#: The builder of every `ModelKind` a recipe record can name.
+BUILDERS: dict[ModelKind, Builder] = {
+    ModelKind.USER_PERSONALIZATION: _fit_user_personalization,
+    ModelKind.PERSONALIZED_RANKING: _fit_personalized_ranking,
+    ModelKind.COLDSTART: _fit_coldstart,
+    ModelKind.AFFINITY: _fit_affinity,
+    ModelKind.SIMS: _fit_sims,
+    ModelKind.SIMILAR_ITEMS: _fit_similar_items,
+    ModelKind.POPULARITY: _fit_popularity,
+    ModelKind.TRENDING: _fit_trending,
+}
+
+
 def fit_prepared(
     prep: Prepared,
     seed: int,
     data: InteractionData | None = None,
     settings: EngineSettings | None = None,
 ) -> TrainedModel:
-    """Fit the recipe's model on ``data`` (default: the prepared selection)."""
-    spec, cfg = prep.spec, prep.config
-    data = prep.data if data is None else data
-    common = {"recipe": spec.name, "selection": prep.selection}
-    if spec.kind in ("up", "ranking", "nba", "affinity", "coldstart"):
-        rewards, weight = _objective(prep)
-        settings = settings or engine_settings(cfg)
-        if spec.kind == "ranking":
-            settings = dataclasses.replace(settings, rule_out_seen=False)
-        kw = dict(common, rewards=rewards, reward_weight=weight)
-        if spec.kind == "affinity":
-            model = AffinityModel.fit(data, settings, seed, keep_histories=True, **kw)
-            model.items_meta = data.items_meta
-            return model
-        if spec.kind == "coldstart":
-            return ColdstartModel.fit_coldstart(
-                data,
-                settings,
-                seed,
-                max_interactions=cfg.cold_start_max_interactions,
-                max_duration_days=cfg.cold_start_max_duration,
-                relative_from=cfg.cold_start_relative_from,
-                **kw,
-            )
-        return UserPersonalizationModel.fit(data, settings, seed, **kw)
-    if spec.kind == "sims":
-        return SimsModel.fit(
-            data, cfg.popularity_discount_factor, cfg.min_cointeraction_count, **common
-        )
-    if spec.kind == "similar":
-        return SimilarItemsModel.fit(
-            data, popularity_discount_factor=cfg.popularity_discount_factor, **common
-        )
-    if spec.kind == "popularity":
-        return PopularityModel.fit(data, **common)
-    if spec.kind == "trending":
-        return TrendingModel.fit(
-            data, C.parse_trend_frequency(cfg.trend_discovery_frequency), **common
-        )
-    raise AssertionError(spec.kind)
+    """Fit the recipe's model on ``data`` (default: the prepared selection).
+
+    ``settings`` overrides the UP engine's (`engine_settings`); other models ignore it.
+    """
+    build = BUILDERS[prep.recipe.training.model]
+    return build(prep, prep.data if data is None else data, seed, settings)
 
 
 def train(

@@ -40,17 +40,32 @@ where it is chosen.
 
 Adding a recipe: declare it once here, with ``_recipe(...)`` in ``_CUSTOM`` or ``_DOMAIN``,
 naming its capabilities (``promotable``, ``batchable``, ``updatable``, ``v2``, ``trending``,
-``explores``, ``incremental``, segmentation limits, a domain recipe's ``use_case``);
-the runtime and control plane read those flags and never test recipe names. Then give it a model
-in ``personalize_local/models/registry.py`` (one ``RecipeSpec`` line: evaluation family, model
-kind, config class); ``tests/recipes/test_recipe_record.py`` fails until both exist.
+``explores``, ``incremental``, segmentation limits, a domain recipe's ``use_case``) and how it
+trains (``training``: a `ModelKind` and its `parameters` class; a domain recipe trains like its
+``custom_analogue``). The runtime, control plane, models and evaluation read the record and never
+test recipe names; `personalize_local.models.registry` maps each `ModelKind` to its builder in
+one table. ``tests/recipes/test_recipe_record.py`` checks both (see CONTRIBUTING.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, Literal, get_args
+
+from personalize_local.recipes.parameters import (
+    AffinityConfig,
+    HrnnColdstartConfig,
+    HrnnConfig,
+    NextBestActionConfig,
+    PopularityConfig,
+    SimilarItemsConfig,
+    SimsConfig,
+    TrendingConfig,
+    UserPersonalizationConfig,
+    UserPersonalizationV2Config,
+)
 
 ARN_PREFIX = "arn:aws:personalize:::"
 
@@ -139,6 +154,36 @@ class UseCase:
     datasets: tuple[str, ...] = ("Interactions",)
 
 
+class ModelKind(StrEnum):
+    """The local model that trains a recipe (`personalize_local.models.registry` builds it)."""
+
+    USER_PERSONALIZATION = "up"  # the UP engine (also Next-Best-Action)
+    PERSONALIZED_RANKING = "ranking"  # the UP engine, keeping seen items in the ranking
+    COLDSTART = "coldstart"  # the UP engine over a pool of cold items (legacy HRNN-Coldstart)
+    AFFINITY = "affinity"  # the UP engine kept with its histories, scoring users
+    SIMS = "sims"  # item-to-item co-occurrence
+    SIMILAR_ITEMS = "similar"  # co-occurrence blended with item metadata and text
+    POPULARITY = "popularity"  # distinct users per item
+    TRENDING = "trending"  # growth of interactions per trend window
+
+
+@dataclass(frozen=True)
+class Training:
+    """How personalize-local trains a recipe.
+
+    ``config`` is the recipe's `personalize_local.recipes.parameters` dataclass, which parses and
+    validates the solution's string parameters. ``strict`` rejects hyperparameter names it does
+    not know (recipes with a published table). ``positive_event_type``, when the data holds that
+    event type, is the only one trained on, matched case-insensitively (Next-Best-Action's
+    ``TAKEN``: https://docs.aws.amazon.com/personalize/latest/dg/action-interactions-datasets.html).
+    """
+
+    model: ModelKind
+    config: type
+    strict: bool = True
+    positive_event_type: str | None = None
+
+
 @dataclass(frozen=True)
 class RecipeInfo:
     """A recipe with its algorithm and featurization defaults.
@@ -147,8 +192,10 @@ class RecipeInfo:
     the featurization ones (``featureTransformationParameters``); ``default_hyperparameters``
     and ``default_feature_params`` are their defaults as string maps. Domain recipes
     (recommender use cases) add ``required_event_type`` (the event type their data must hold,
-    if any) and ``custom_analogue``, the custom recipe whose behaviour the use case resembles
-    (inferred: AWS does not publish how use cases are trained).
+    if any; training keeps only that type, case-insensitively) and ``custom_analogue``, the
+    custom recipe whose behaviour the use case resembles and whose `Training` it takes (inferred:
+    AWS does not publish how use cases are trained). ``retired`` recipes (the legacy HRNN ones)
+    are not listed and cannot be created, but still train, for the evaluation of their old runs.
     """
 
     name: str
@@ -161,6 +208,7 @@ class RecipeInfo:
     creation: datetime
     default_hyperparameters: dict[str, str] = field(hash=False, compare=False)
     default_feature_params: dict[str, str] = field(hash=False, compare=False)
+    training: Training
     last_updated: datetime = CATALOGUE_UPDATED
     hyperparameters: tuple[ParamSpec, ...] = ()
     feature_params: tuple[ParamSpec, ...] = ()
@@ -183,6 +231,7 @@ class RecipeInfo:
     max_segment_queries: int | None = None
     segments_by_attributes: bool = False
     use_case: UseCase | None = None  # a domain recipe's GetRecommendations and data rules
+    retired: bool = False
 
     @property
     def algorithm_name(self) -> str:
@@ -203,6 +252,7 @@ def _recipe(
     recipe_type: RecipeType,
     description: str,
     *,
+    training: Training | None = None,
     creation: datetime = ORIGINAL,
     algorithm: str | None = None,
     transformation: str | None = None,
@@ -221,7 +271,12 @@ def _recipe(
     max_segment_queries: int | None = None,
     segments_by_attributes: bool = False,
     use_case: UseCase | None = None,
+    retired: bool = False,
 ) -> RecipeInfo:
+    if training is None and custom_analogue is not None:
+        training = _trained_like(custom_analogue)
+    if training is None:
+        raise TypeError(f"{name}: a recipe names its training or its custom analogue")
     return RecipeInfo(
         name=name,
         arn=recipe_arn(name),
@@ -236,6 +291,7 @@ def _recipe(
         creation=creation,
         default_hyperparameters=_defaults(hyperparameters),
         default_feature_params=_defaults(feature_params),
+        training=training,
         # A recipe added after the observed listing cannot have been updated before it existed.
         last_updated=max(CATALOGUE_UPDATED, creation),
         hyperparameters=hyperparameters,
@@ -252,7 +308,15 @@ def _recipe(
         max_segment_queries=max_segment_queries,
         segments_by_attributes=segments_by_attributes,
         use_case=use_case,
+        retired=retired,
     )
+
+
+def _trained_like(analogue: str) -> Training:
+    """A domain recipe trains like the custom recipe it behaves like
+    (https://docs.aws.amazon.com/personalize/latest/dg/domain-use-cases.html); recommenders
+    take no hyperparameters, so it ignores unknown ones."""
+    return replace(next(r for r in _CUSTOM if r.name == analogue).training, strict=False)
 
 
 # --- shared parameter tables (live guide) --------------------------------------------------
@@ -285,6 +349,7 @@ _CUSTOM = (
         "USER_PERSONALIZATION",
         "Predicts the items a user will most likely interact with, exploring new items and "
         "adapting to the user's recent interactions in real time.",
+        training=Training(ModelKind.USER_PERSONALIZATION, UserPersonalizationConfig),
         hyperparameters=_HRNN_FAMILY,
         feature_params=_USER_HISTORY_PERCENTILES,
         promotable=True,
@@ -296,6 +361,9 @@ _CUSTOM = (
         "USER_PERSONALIZATION",
         "Recommends the items a user will most likely interact with, using a transformer-based "
         "model that trains on up to 5 million items with lower latency.",
+        training=Training(
+            ModelKind.USER_PERSONALIZATION, UserPersonalizationV2Config, strict=False
+        ),
         # Not observed; inferred from Personalized-Ranking-v2, launched with it (2024-01-01).
         creation=_day(2024, 1, 1),
         hyperparameters=_V2,
@@ -308,6 +376,7 @@ _CUSTOM = (
         "PERSONALIZED_RANKING",
         "Re-ranks a list of items you supply, such as search results or a curated list, for a "
         "specific user.",
+        training=Training(ModelKind.PERSONALIZED_RANKING, UserPersonalizationConfig),
         transformation="JSON-percentile-filtering",
         hyperparameters=_HRNN_FAMILY,
         feature_params=_USER_HISTORY_PERCENTILES,
@@ -317,6 +386,9 @@ _CUSTOM = (
         "PERSONALIZED_RANKING",
         "Re-ranks a list of items you supply for a specific user, using a transformer-based "
         "model that trains on up to 5 million items with lower latency.",
+        training=Training(
+            ModelKind.PERSONALIZED_RANKING, UserPersonalizationV2Config, strict=False
+        ),
         creation=_day(2024, 1, 1),
         hyperparameters=_V2,
         v2=True,
@@ -326,6 +398,7 @@ _CUSTOM = (
         "RELATED_ITEMS",
         "Recommends items similar to a given item from their co-occurrence in user histories "
         "(item-to-item collaborative filtering).",
+        training=Training(ModelKind.SIMS, SimsConfig),
         transformation="sims",
         hyperparameters=(
             _float("popularity_discount_factor", "0.5", 0.0, 1.0, tunable=True),
@@ -339,6 +412,7 @@ _CUSTOM = (
         "RELATED_ITEMS",
         "Recommends items similar to a given item from interactions data and item metadata, "
         "including items with few interactions.",
+        training=Training(ModelKind.SIMILAR_ITEMS, SimilarItemsConfig),
         hyperparameters=(
             _float("popularity_discount_factor", "0.0", 0.0, 1.0),
             # The guide: these two take effect only through HPO.
@@ -352,6 +426,9 @@ _CUSTOM = (
         "RELATED_ITEMS",
         "Recommends items semantically similar to a given item from the text of their names and "
         "descriptions, without needing interactions data.",
+        # Offline, the Similar-Items model's TF-IDF text and metadata similarity is the closest
+        # real algorithm we can run to one that ranks items by the meaning of their text.
+        training=Training(ModelKind.SIMILAR_ITEMS, SimilarItemsConfig, strict=False),
         # Not observed; inferred from the guide, which announced the recipe on 2025-11-30.
         creation=_day(2025, 11, 30),
         transformation="aws-semantic-similarity",
@@ -362,6 +439,7 @@ _CUSTOM = (
         "POPULAR_ITEMS",
         "Recommends the same most popular items to every user: the items with interactions "
         "from the most unique users.",
+        training=Training(ModelKind.POPULARITY, PopularityConfig),
         transformation="sims",
         # No exposed parameters: the shared "sims" transformation's percentile defaults are
         # not documented as applying to this recipe.
@@ -372,6 +450,7 @@ _CUSTOM = (
         "POPULAR_ITEMS",
         "Recommends the items whose interactions are increasing fastest over a configurable "
         "interval.",
+        training=Training(ModelKind.TRENDING, TrendingConfig),
         # Not observed; inferred from the guide, which announced the custom recipe on 2023-01-06.
         creation=_day(2023, 1, 6),
         algorithm="aws-trending-now-custom",
@@ -387,6 +466,7 @@ _CUSTOM = (
         "USER_SEGMENTATION",
         "Creates a segment of the users most likely to interact with each item you specify "
         "(batch segment jobs only).",
+        training=Training(ModelKind.AFFINITY, AffinityConfig),
         creation=_day(2021, 7, 15),
         transformation="item-affinity",
         hyperparameters=_AFFINITY,
@@ -397,6 +477,7 @@ _CUSTOM = (
         "USER_SEGMENTATION",
         "Creates a segment of the users most likely to interact with items that have each item "
         "attribute you specify (batch segment jobs only).",
+        training=Training(ModelKind.AFFINITY, AffinityConfig),
         creation=_day(2021, 8, 25),
         transformation="item-attribute-affinity",
         hyperparameters=_AFFINITY,
@@ -408,6 +489,12 @@ _CUSTOM = (
         "PERSONALIZED_ACTIONS",
         "Recommends the actions a user will most likely take within the action optimization "
         "period, in real time.",
+        training=Training(
+            ModelKind.USER_PERSONALIZATION,
+            NextBestActionConfig,
+            strict=False,
+            positive_event_type="TAKEN",
+        ),
         creation=_day(2023, 8, 11),
         feature_params=(_int("action_optimization_period", 14, 7, 28),),
         batchable=False,
@@ -524,10 +611,29 @@ _DOMAIN = (
     ),
 )
 
+# [Doc] Legacy HRNN recipes are no longer available; ListRecipes no longer shows them. They
+# still train, so the evaluation can reproduce their published runs (bench/RESULTS.md).
+_RETIRED = tuple(
+    _recipe(
+        name,
+        "USER_PERSONALIZATION",
+        "Legacy hierarchical recurrent neural network recipe (retired).",
+        training=training,
+        retired=True,
+    )
+    for name, training in (
+        ("aws-hrnn", Training(ModelKind.USER_PERSONALIZATION, HrnnConfig)),
+        ("aws-hrnn-metadata", Training(ModelKind.USER_PERSONALIZATION, HrnnConfig)),
+        ("aws-hrnn-coldstart", Training(ModelKind.COLDSTART, HrnnColdstartConfig)),
+    )
+)
+
 #: Every listed recipe, in ListRecipes order (observed: sorted by name, domain and custom mixed).
 RECIPES: tuple[RecipeInfo, ...] = tuple(sorted(_CUSTOM + _DOMAIN, key=lambda r: r.name))
+RETIRED_RECIPES = tuple(r.name for r in _RETIRED)
 
 _BY_ARN = {r.arn: r for r in RECIPES}
+_TRAINABLE = {r.arn: r for r in RECIPES + _RETIRED}
 _BY_ALGORITHM = {r.algorithm_arn: r for r in RECIPES}
 
 
@@ -551,9 +657,6 @@ _TRANSFORMATIONS = {
     )
 }
 
-# [Doc] Legacy HRNN recipes are no longer available; ListRecipes no longer shows them.
-RETIRED_RECIPES = ("aws-hrnn", "aws-hrnn-coldstart", "aws-hrnn-metadata")
-
 # [Doc] HPOResourceConfig caps: at most 40 training jobs, 10 in parallel. The model says
 # defaultResourceConfig "specifies the default maximum number of training jobs and parallel
 # training jobs"; the actual defaults are unpublished, so we report the caps.
@@ -567,6 +670,11 @@ def recipe_by_arn(arn: str) -> RecipeInfo | None:
 
 def recipe_by_name(name: str) -> RecipeInfo | None:
     return _BY_ARN.get(recipe_arn(name))
+
+
+def trainable_recipe(recipe: str) -> RecipeInfo | None:
+    """The record of a recipe name or ARN that can train, listed or retired, or None."""
+    return _TRAINABLE.get(recipe if recipe.startswith(ARN_PREFIX) else recipe_arn(recipe))
 
 
 def recipe_dict(info: RecipeInfo) -> dict[str, Any]:

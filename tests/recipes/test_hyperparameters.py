@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from personalize_local.errors import InvalidInputException
-from personalize_local.models import RECIPES, resolve, train
-from personalize_local.models.config import (
+from personalize_local.models import resolve, train
+from personalize_local.recipes.catalogue import ModelKind
+from personalize_local.recipes.parameters import (
     SimsConfig,
     UserPersonalizationConfig,
     config_to_strings,
@@ -52,7 +53,7 @@ def test_defaults_are_the_documented_ones():
         sims.min_item_interaction_count_percentile,
         sims.max_item_interaction_count_percentile,
     ) == (0.01, 0.9)
-    assert parse_config(RECIPES["aws-hrnn"].config, {}, {}).hidden_dimension == 43
+    assert parse_config(resolve("aws-hrnn").training.config, {}, {}).hidden_dimension == 43
 
 
 def test_values_arrive_as_strings_and_are_converted():
@@ -82,9 +83,10 @@ def test_v2_recipes_accept_unpublished_hyperparameters(data):
 
 
 def test_recipes_resolve_by_name_or_arn():
-    assert resolve("arn:aws:personalize:::recipe/aws-sims").kind == "sims"
-    assert resolve("aws-vod-top-picks").kind == "up"
-    assert resolve("aws-ecomm-frequently-bought-together").event_type == "Purchase"
+    assert resolve("arn:aws:personalize:::recipe/aws-sims").training.model == ModelKind.SIMS
+    assert resolve("aws-vod-top-picks").training.model == ModelKind.USER_PERSONALIZATION
+    assert resolve("aws-ecomm-frequently-bought-together").required_event_type == "Purchase"
+    assert resolve("aws-hrnn-coldstart").retired
     with pytest.raises(InvalidInputException, match="aws-nope"):
         resolve("aws-nope")
 

@@ -6,9 +6,8 @@ import dataclasses
 
 import pytest
 
-from personalize_local.models.config import FEATURE, HYPER, config_fields
-from personalize_local.models.registry import resolve
 from personalize_local.recipes.catalogue import RECIPES
+from personalize_local.recipes.parameters import FEATURE, HYPER, config_fields
 
 
 def _as_text(value) -> str:
@@ -26,7 +25,7 @@ def _same(published: str, trained) -> bool:
 
 @pytest.mark.parametrize("recipe", [r for r in RECIPES if r.domain is None], ids=lambda r: r.name)
 def test_published_defaults_are_the_trained_defaults(recipe):
-    config = resolve(recipe.name).config
+    config = recipe.training.config
     defaults = {f.name: f.default for f in dataclasses.fields(config)}
     for kind, published in (
         (HYPER, recipe.default_hyperparameters),

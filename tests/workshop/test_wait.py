@@ -65,13 +65,13 @@ def test_active_after_n_polls(clock):
     result = wait.wait_until_active(describe, **fast(clock))
     assert result["solutionVersion"]["status"] == "ACTIVE"
     assert describe.calls["n"] == 3
-    assert clock.sleeps == [1.0, 2.0]  # backs off from one second
+    assert clock.sleeps == [0.25, 0.5]  # backs off from a quarter second
 
 
 def test_backoff_is_capped_by_poll(clock):
     describe = describing("campaign", ["CREATE IN_PROGRESS"] * 8 + ["ACTIVE"])
     wait.wait_until_active(describe, poll=5, **fast(clock))
-    assert clock.sleeps == [1.0, 2.0, 4.0, 5.0, 5.0, 5.0, 5.0, 5.0]
+    assert clock.sleeps == [0.25, 0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0]
     instant = FakeClock()
     wait.wait_until_active(
         describing("campaign", ["CREATE PENDING", "ACTIVE"]), poll=0, **fast(instant)

@@ -1,6 +1,7 @@
 """Recipe configurations: documented hyperparameters, their defaults, ranges and parsing.
 
-Each recipe has a frozen dataclass whose field defaults equal the documented defaults
+Each recipe's record (`catalogue.Training.config`) names a frozen dataclass whose field defaults
+equal the documented defaults
 (the recipe pages of https://docs.aws.amazon.com/personalize/latest/dg/working-with-predefined-recipes.html).
 Field metadata says whether a field is an algorithm hyperparameter
 (``solutionConfig.algorithmHyperParameters``) or a featurization parameter
@@ -107,6 +108,9 @@ class TrendingConfig:
 
     # The live guide's default (the 2023 guide said 3 hours).
     trend_discovery_frequency: str = _param("2 hours", FEATURE)
+
+    def __post_init__(self) -> None:
+        parse_trend_frequency(self.trend_discovery_frequency)  # one of the documented windows
 
 
 @dataclass(frozen=True)
