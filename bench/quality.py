@@ -2,8 +2,9 @@
 
 Prints Markdown tables (one run, every comparison side by side):
 
-1. The service's protocol (GetSolutionMetrics: 10% of users, last item) on ml-100k 4–5 stars,
-   averaged over seeds, with the real Amazon Personalize runs on the same data, popularity and
+1. The service's protocol (GetSolutionMetrics: 10% of users, last item, NDCG with the original
+   discount, as the real HRNN runs were scored) on ml-100k 4–5 stars, averaged over seeds,
+   with the real Amazon Personalize runs on the same data, popularity and
    implicit ALS (seen items removed) as baselines, plus the same engine on *all* users
    (10 disjoint folds) to show how much the 94-user samples move the numbers.
 2. The same protocol on ml-latest-small prepared as the aws-samples POC (click = rating > 1,
@@ -15,8 +16,10 @@ Prints Markdown tables (one run, every comparison side by side):
    top 10, seen items removed) beside popularity, implicit ALS and the published MSR table.
 4. Every recipe's GetSolutionMetrics on ml-100k (4–5 stars, Items = genres).
 5. ``--ablation``: the UP engine's parts switched on one by one, on all users (10 folds).
+6. ``--spread N``: the ml-100k target ratios over N seeds and every three-seed mean of them.
 
-Usage: ``python bench/quality.py [--seeds 5] [--skip-sims] [--skip-recipes] [--ablation]``.
+Usage: ``python bench/quality.py [--seeds 5] [--skip-sims] [--skip-recipes] [--ablation]
+[--spread N]``.
 The MovieLens files are read in place (``$MOVIELENS_DIR``, default ``<repo>/../shared/data``).
 """
 
@@ -44,8 +47,10 @@ from personalize_local.evaluation.holdout import (  # noqa: E402
     split_history,
     user_sequences,
 )
+from personalize_local.evaluation.metrics import ORIGINAL  # noqa: E402
 from personalize_local.evaluation.solution_metrics import (  # noqa: E402
     ITEM_LIST_METRICS,
+    default_discount,
     default_holdout,
     list_metrics,
     ranked_lists,
@@ -244,25 +249,31 @@ def service_rows(
     seeds: Sequence[int],
     hyperparameters: dict | None = None,
     holdout: str | None = None,
+    discount: str | None = None,
 ) -> list[float]:
     return mean_metrics(
         [
-            solution_metrics(recipe, data, hyperparameters or {}, {}, s, holdout=holdout)
+            solution_metrics(
+                recipe, data, hyperparameters or {}, {}, s, holdout=holdout, discount=discount
+            )
             for s in seeds
         ]
     )
 
 
 def baseline_rows(
-    data: InteractionData, kind: str, seeds: Sequence[int], holdout: str | None = None
+    data: InteractionData,
+    kind: str,
+    seeds: Sequence[int],
+    holdout: str | None = None,
+    discount: str = M.STANDARD,
 ) -> list[float]:
     runs = []
     for s in seeds:
         prep = prepare("aws-user-personalization", data, {}, {})
         split = user_split(prep, s, holdout)
-        runs.append(
-            list_metrics(baseline_lists(prep.data, split, kind, s), split.truths, data.n_items)
-        )
+        lists = baseline_lists(prep.data, split, kind, s)
+        runs.append(list_metrics(lists, split.truths, data.n_items, discount=discount))
     return mean_metrics(runs)
 
 
@@ -278,12 +289,13 @@ def all_user_folds(
     *,
     feature_params: dict | None = None,
     holdout: str | None = None,
+    discount: str | None = None,
     fit: Fit | None = None,
 ) -> list[float]:
     """The service protocol with every eligible user tested once (10 disjoint 10% folds).
 
-    Truth and data as GetSolutionMetrics has them for the recipe's family (``holdout``
-    overrides the truth); ``fit`` replaces the recipe's own fit.
+    Truth, NDCG discount and data as GetSolutionMetrics has them for the recipe (``holdout``
+    and ``discount`` override them); ``fit`` replaces the recipe's own fit.
     """
     prep = prepare(recipe, data, {}, feature_params or {})
     d = split_data(prep)
@@ -312,39 +324,42 @@ def all_user_folds(
         ranked_all.append(ranked_lists(model, prep, split, d))
         truths_all += truths
     ranked = np.vstack(ranked_all)
-    out = list_metrics(ranked, truths_all, data.n_items)
+    discount = discount or default_discount(prep)
+    out = list_metrics(ranked, truths_all, data.n_items, discount=discount)
     out["coverage"] = float(np.mean([M.coverage(r, data.n_items) for r in ranked_all]))
     return [out[k] for k in KEYS]
 
 
 def service_tables(seeds: Sequence[int]) -> str:
-    # The real HRNN runs on this data were scored on each test user's last item: so are ours.
+    # The real HRNN runs on this data were scored on each test user's last item, their NDCG with
+    # the original discount: so are ours.
     data = ml100k_positive()
     n = len(seeds)
+    up = "aws-user-personalization"
     rows = [
         (
             f"**personalize-local aws-user-personalization** ({n} seeds)",
-            service_rows(data, "aws-user-personalization", seeds, holdout=LAST),
+            service_rows(data, up, seeds, holdout=LAST, discount=ORIGINAL),
         ),
         (
             "personalize-local aws-user-personalization, all 942 users (10 folds)",
-            all_user_folds(data, "aws-user-personalization", holdout=LAST),
+            all_user_folds(data, up, holdout=LAST, discount=ORIGINAL),
         ),
         (
             f"personalize-local aws-user-personalization, recency_mask=false ({n} seeds)",
-            service_rows(data, "aws-user-personalization", seeds, {"recency_mask": "false"}, LAST),
+            service_rows(data, up, seeds, {"recency_mask": "false"}, LAST, ORIGINAL),
         ),
         (
             f"personalize-local aws-popularity-count ({n} seeds)",
-            service_rows(data, "aws-popularity-count", seeds, holdout=LAST),
+            service_rows(data, "aws-popularity-count", seeds, holdout=LAST, discount=ORIGINAL),
         ),
         (
             f"baseline: popularity, seen removed ({n} seeds)",
-            baseline_rows(data, "popularity", seeds, LAST),
+            baseline_rows(data, "popularity", seeds, LAST, ORIGINAL),
         ),
         (
             f"baseline: implicit ALS 64f + fold-in, seen removed ({n} seeds)",
-            baseline_rows(data, "als", seeds, LAST),
+            baseline_rows(data, "als", seeds, LAST, ORIGINAL),
         ),
     ]
     rows += [(f"real Personalize {k}", v) for k, v in REAL_ML100K.items()]
@@ -702,6 +717,29 @@ def per_seed(data: InteractionData, recipe: str, seeds: Sequence[int], **kw) -> 
     return [solution_metrics(recipe, data, {}, {}, s, **kw) for s in seeds]
 
 
+def ranking_in_popularity_order(data: InteractionData, seeds: Sequence[int]) -> list[dict]:
+    """Personalized-Ranking's evaluation lists reordered by training popularity alone.
+
+    A reference for the ranking targets: the same candidates and truth, no model order.
+    """
+    runs = []
+    prep = prepare("aws-personalized-ranking", data, {}, {})
+    for s in seeds:
+        split = user_split(prep, s)
+        model = fit_prepared(prep, s, data=split.train)
+        ranked = ranked_lists(model, prep, split, prep.data)
+        popularity = np.zeros(prep.data.n_items)
+        popularity[pd.Index(prep.data.items).get_indexer(pd.Index(model.item_ids))] = (
+            model.popularity
+        )
+        order = np.argsort(-np.where(ranked >= 0, popularity[ranked], -1.0), axis=1, kind="stable")
+        reordered = np.take_along_axis(ranked, order, axis=1)
+        runs.append(
+            list_metrics(reordered, split.truths, data.n_items, discount=default_discount(prep))
+        )
+    return runs
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
@@ -729,22 +767,35 @@ def fidelity_table(seeds: Sequence[int], msr_ndcg: float) -> str:
         ndcg10[recipe] = float(
             np.mean([m["normalized_discounted_cumulative_gain_at_10"] for m in ours])
         )
+    reference = ranking_in_popularity_order(poc_data, seeds)
+    real_rank = REAL_POC["aws-personalized-ranking"]
+    for key in TARGET_KEYS:
+        mine = float(np.mean([m[key] for m in reference]))
+        real = float(np.mean([r[KEYS.index(key)] for r in real_rank]))
+        lines.append(
+            f"| POC ranking's candidates in popularity order (reference) | "
+            f"{SHORT[KEYS.index(key)]} | {mine:.4f} | {real:.4f} (mean of 2) | "
+            f"{mine / real:.2f}× | — |"
+        )
     up, sims, rank = (ndcg10[r] for r in REAL_POC)
     lines.append(
         f"| POC order UP > SIMS > ranking | N@10 | {up:.4f} > {sims:.4f} > {rank:.4f} | "
         f"0.2838 > 0.2235 > 0.0685 | — | {verdict(up > sims > rank)} |"
     )
-    # ml-100k 4–5: the real HRNN runs were scored on each test user's last item, so ours is
-    # measured on the same ground truth (holdout="last").
+    # ml-100k 4–5: the real HRNN runs were scored on each test user's last item with the
+    # original NDCG discount, so ours is measured the same way.
     best = REAL_ML100K["aws-hrnn 2019-08 (best run)"]
-    ours = per_seed(ml100k_positive(), "aws-user-personalization", seeds, holdout="last")
+    ours = per_seed(
+        ml100k_positive(), "aws-user-personalization", seeds, holdout=LAST, discount=ORIGINAL
+    )
     for key in TARGET_KEYS:
         values = [m[key] for m in ours]
         real = best[KEYS.index(key)]
         mean_ratio, low = np.mean(values) / real, min(values) / real
         high = max(values) / real
         lines.append(
-            f"| ml-100k 4–5 UP (last item) | {SHORT[KEYS.index(key)]} | {np.mean(values):.4f} "
+            f"| ml-100k 4–5 UP (last item, original discount) | {SHORT[KEYS.index(key)]} | "
+            f"{np.mean(values):.4f} "
             f"(seeds {', '.join(f'{v:.4f}' for v in values)}) | {real:.4f} (best HRNN) | "
             f"{mean_ratio:.2f}× (per seed {low:.2f}–{high:.2f}×) | "
             f"{verdict(1.2 <= mean_ratio <= 1.5)} |"
@@ -765,6 +816,42 @@ def fidelity_table(seeds: Sequence[int], msr_ndcg: float) -> str:
     return "\n".join(lines)
 
 
+def spread_table(n_seeds: int) -> str:
+    """How far three 94-user splits move the ml-100k UP / best-HRNN ratios (``--spread``)."""
+    from itertools import combinations
+
+    best = REAL_ML100K["aws-hrnn 2019-08 (best run)"]
+    real = np.array([best[KEYS.index(k)] for k in TARGET_KEYS])
+    runs = per_seed(
+        ml100k_positive(),
+        "aws-user-personalization",
+        range(n_seeds),
+        holdout=LAST,
+        discount=ORIGINAL,
+    )
+    ratios = np.array([[m[k] for k in TARGET_KEYS] for m in runs]) / real
+    triples = np.array([ratios[list(c)].mean(axis=0) for c in combinations(range(n_seeds), 3)])
+    lines = [
+        f"\n### ml-100k 4–5 UP / best real HRNN, {n_seeds} seeds (last item, original discount)\n",
+        "| statistic | MRR | N@10 | P@10 |",
+        "|---|---|---|---|",
+        f"| mean of {n_seeds} seeds | " + " | ".join(f"{v:.2f}×" for v in ratios.mean(0)) + " |",
+        "| one seed, standard deviation | " + " | ".join(f"{v:.2f}" for v in ratios.std(0)) + " |",
+    ]
+    for label, q in (("min", 0), ("5th percentile", 5), ("95th percentile", 95), ("max", 100)):
+        row = np.percentile(triples, q, axis=0)
+        lines.append(
+            f"| {label} of the {len(triples)} three-seed means | "
+            + " | ".join(f"{v:.2f}×" for v in row)
+            + " |"
+        )
+    inside = ((triples >= 1.2) & (triples <= 1.5)).mean(axis=0)
+    lines.append(
+        "| three-seed means within 1.2–1.5× | " + " | ".join(f"{v:.0%}" for v in inside) + " |"
+    )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="seeds to average (default 5)")
@@ -778,6 +865,13 @@ def main() -> None:
     parser.add_argument(
         "--ablation", action="store_true", help="add table 5, the UP engine ablation (≈ 3 min)"
     )
+    parser.add_argument(
+        "--spread",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add the ml-100k ratios over N seeds and all their three-seed means (≈ 8 s per seed)",
+    )
     args = parser.parse_args()
     seeds = list(range(args.seeds))
     start = time.perf_counter()
@@ -786,6 +880,8 @@ def main() -> None:
         msr_text, msr_ndcg = msr_table()
         print(msr_text)
         print(fidelity_table(seeds, msr_ndcg))
+        if args.spread:
+            print(spread_table(args.spread))
         print(f"\n_bench/quality.py ran in {time.perf_counter() - start:.0f} s._")
         return
     print(service_tables(seeds))
@@ -798,6 +894,8 @@ def main() -> None:
         print(recipe_table(seeds))
     if args.ablation:
         print(ablation_table())
+    if args.spread:
+        print(spread_table(args.spread))
     print(f"\n_bench/quality.py ran in {time.perf_counter() - start:.0f} s._")
 
 

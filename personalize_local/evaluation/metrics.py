@@ -44,22 +44,45 @@ def mean_reciprocal_rank(hits: np.ndarray, k: int = 25) -> float:
     return float(np.mean(np.where(any_hit, 1.0 / first, 0.0)))
 
 
-def _discounts(k: int) -> np.ndarray:
-    # 1 / log2(1 + i) for i = 1..k; the log base cancels in DCG / IDCG.
-    return 1.0 / np.log2(np.arange(2, k + 2))
+#: Rank discounts of DCG. ``STANDARD``: 1 / log2(1 + i), the guide's formula. ``ORIGINAL``:
+#: Järvelin and Kekäläinen's original cumulated gain with base 2 (ACM TOIS 20(4), 2002,
+#: https://doi.org/10.1145/582415.582418): ranks 1 and 2 undiscounted, rank i ≥ 2 divided by
+#: log2(i), i.e. rel_1 + Σ_{i≥2} rel_i / log2(i), as in rrecsys
+#: (https://rdocumentation.org/packages/rrecsys/versions/0.9.5.4/topics/nDCG) and the
+#: ``method=0`` default of aws-samples' metrics.py
+#: (https://github.com/aws-samples/amazon-personalize-samples/blob/master/next_steps/data_science/offline_performance_evaluation/metrics.py).
+STANDARD, ORIGINAL = "standard", "original"
+
+
+def _discounts(k: int, discount: str = STANDARD) -> np.ndarray:
+    ranks = np.arange(1, k + 1)
+    if discount == STANDARD:
+        # The log base cancels in DCG / IDCG.
+        return 1.0 / np.log2(ranks + 1)
+    if discount == ORIGINAL:
+        return 1.0 / np.log2(np.maximum(ranks, 2))
+    raise ValueError(f"unknown discount {discount!r}")
 
 
 RELEVANT, RETRIEVED = "relevant", "retrieved"
 
 
-def ndcg_at_k(hits: np.ndarray, n_relevant: np.ndarray, k: int, ideal: str = RELEVANT) -> float:
+def ndcg_at_k(
+    hits: np.ndarray,
+    n_relevant: np.ndarray,
+    k: int,
+    ideal: str = RELEVANT,
+    discount: str = STANDARD,
+) -> float:
     """NDCG@k = DCG@k / IDCG@k, averaged over users (0 for a user without a hit or with R = 0).
 
-    DCG@k = Σ_{i=1..k} rel_i / log2(1 + i). The ideal list is, with ``ideal``:
+    DCG@k = Σ_{i=1..k} rel_i · d(i), with d(i) = 1 / log2(1 + i) (``discount="standard"``) or
+    Järvelin and Kekäläinen's original d(1) = 1, d(i) = 1 / log2(i) (``"original"``: a hit at
+    rank 2 weighs as much as one at rank 1). The ideal list is, with ``ideal``:
 
-    * ``"relevant"``: min(R, k) hits at the top, IDCG@k = Σ_{i=1..min(R, k)} 1 / log2(1 + i);
+    * ``"relevant"``: min(R, k) hits at the top, IDCG@k = Σ_{i=1..min(R, k)} d(i);
     * ``"retrieved"``: the top k *recommendations* sorted by relevance, i.e. the h hits found
-      in the top k moved to the top, IDCG@k = Σ_{i=1..h} 1 / log2(1 + i) (the guide's own
+      in the top k moved to the top, IDCG@k = Σ_{i=1..h} d(i) (the guide's own
       wording: "The ideal DCG is where the top K recommendations are sorted by relevance").
 
     Both agree whenever R = 1 (last-item truth) and on the documented example: hits at ranks 2
@@ -69,7 +92,7 @@ def ndcg_at_k(hits: np.ndarray, n_relevant: np.ndarray, k: int, ideal: str = REL
     h = np.asarray(hits, np.float64)[:, :k]
     if h.shape[0] == 0:
         return 0.0
-    disc = _discounts(k)
+    disc = _discounts(k, discount)
     dcg = h @ disc[: h.shape[1]]
     ideal_cum = np.concatenate([[0.0], np.cumsum(disc)])
     if ideal == RELEVANT:

@@ -66,6 +66,49 @@ def test_ndcg_is_zero_without_relevant_items():
     assert M.ndcg_at_k(hits_at([]), np.array([0]), 10) == 0.0
 
 
+def test_original_discount_weighs_ranks_one_and_two_alike():
+    """Järvelin and Kekäläinen's original DCG: rel_1 + Σ_{i≥2} rel_i / log2(i)."""
+    one = np.array([1])
+    assert M.ndcg_at_k(hits_at([2]), one, 5, discount=M.ORIGINAL) == 1.0
+    assert M.ndcg_at_k(hits_at([4]), one, 5, discount=M.ORIGINAL) == 0.5
+    assert M.ndcg_at_k(hits_at([8]), one, 10, discount=M.ORIGINAL) == pytest.approx(1 / 3)
+    # aws-samples metrics.py, ndcg_at_k([0, 1, 0, 0, 1], 5) with its default method=0 (ideal =
+    # the retrieved hits sorted): 0.7153382790366966.
+    value = M.ndcg_at_k(hits_at([2, 5], 5), np.array([2]), 5, M.RETRIEVED, M.ORIGINAL)
+    assert value == pytest.approx(0.7153382790366966, abs=1e-15)
+    with pytest.raises(ValueError):
+        M.ndcg_at_k(hits_at([1]), one, 5, discount="natural")
+
+
+# A 2018 HRNN GetSolutionMetrics response on ml-100k ratings > 3.6, with unrounded values and its
+# 91 evaluation users (aws-samples/amazon-personalize-samples, commit 9abd6cb,
+# personalize_sample_notebook.ipynb). One hit rank per user (last-item truth), 76 users without a
+# hit, and these 15 ranks: the only ranks that give all seven values under the original discount
+# (an exhaustive search finds none under 1 / log2(1 + i)).
+PREVIEW_USERS = 91
+PREVIEW_HIT_RANKS = [2, 4, 8, 8, 8, 11, 12, 12, 13, 17, 17, 17, 18, 22, 22]
+PREVIEW_METRICS = {
+    "mrr": 0.019587187573612913,
+    5: (0.016483516483516484, 0.004395604395604396),
+    10: (0.027472527472527472, 0.005494505494505495),
+    25: (0.055378468279180526, 0.006593406593406594),
+}
+
+
+def test_a_real_hrnn_response_is_reproduced_with_the_original_discount():
+    hits = np.zeros((PREVIEW_USERS, 25))
+    for user, rank in enumerate(PREVIEW_HIT_RANKS):
+        hits[user, rank - 1] = 1
+    one = np.ones(PREVIEW_USERS)
+    assert M.mean_reciprocal_rank(hits) == pytest.approx(PREVIEW_METRICS["mrr"], abs=1e-15)
+    for k in (5, 10, 25):
+        ndcg, precision = PREVIEW_METRICS[k]
+        assert M.precision_at_k(hits, k) == pytest.approx(precision, abs=1e-15)
+        assert M.ndcg_at_k(hits, one, k, discount=M.ORIGINAL) == pytest.approx(ndcg, abs=1e-15)
+        # The guide's discount gives another value for the same list.
+        assert abs(M.ndcg_at_k(hits, one, k) - ndcg) > 1e-3
+
+
 # precision_at_K ---------------------------------------------------------------------------
 def test_precision_documented_list():
     assert M.precision_at_k(np.array([[0, 1, 0, 0, 1]]), 5) == pytest.approx(0.4)

@@ -90,3 +90,22 @@ def test_coverage_counts_metadata_only_items():
     a = solution_metrics("aws-sims", small, {}, {}, 0)["coverage"]
     b = solution_metrics("aws-sims", large, {}, {}, 0)["coverage"]
     assert b < a
+
+
+def test_hrnn_based_recipes_score_ndcg_with_the_original_discount(data):
+    """The legacy HRNN recipes and Personalized-Ranking (HRNN-based) use the original discount,
+    the other recipes the guide's; only NDCG changes with it."""
+    hrnn = solution_metrics("aws-hrnn", data, {}, {}, seed=0)
+    guide = solution_metrics("aws-hrnn", data, {}, {}, seed=0, discount="standard")
+    ndcg = [f"normalized_discounted_cumulative_gain_at_{k}" for k in (5, 10, 25)]
+    assert all(hrnn[key] == guide[key] for key in set(hrnn) - set(ndcg))
+    assert all(hrnn[key] > guide[key] for key in ndcg)
+    up = solution_metrics("aws-user-personalization", data, {}, {}, seed=0)
+    as_hrnn = solution_metrics("aws-user-personalization", data, {}, {}, 0, discount="original")
+    assert all(up[key] < as_hrnn[key] for key in ndcg)
+    ranking = solution_metrics("aws-personalized-ranking", data, {}, {}, seed=0)
+    ranking_guide = solution_metrics(
+        "aws-personalized-ranking", data, {}, {}, 0, discount="standard"
+    )
+    assert all(ranking[key] >= ranking_guide[key] for key in ndcg)
+    assert ranking["mean_reciprocal_rank_at_25"] == ranking_guide["mean_reciprocal_rank_at_25"]
