@@ -168,6 +168,8 @@ def execute(
             timeout=timeout,
             kernel_name="python3",
             resources={"metadata": {"path": str(cwd)}},
+            # Timestamps in every cell's metadata would make each rerun a diff of all cells.
+            record_timing=False,
         )
         client.execute(**({"env": dict(env)} if env is not None else {}))
 
@@ -203,6 +205,8 @@ def run(
         finally:
             elapsed = time.perf_counter() - started
             times.append(elapsed)
+            # The kernel writes its Python version into language_info: keep it out of the repo.
+            notebook.metadata = nbformat.from_dict(METADATA)
             nbformat.write(notebook, target_dir / f"{name}.ipynb")
         print(f"  {lang}/{name + '.ipynb':66} {elapsed:6.1f} s", flush=True)
     return times
