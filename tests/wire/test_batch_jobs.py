@@ -221,17 +221,27 @@ def test_batch_inference_failures_and_rules(aws, server):
         with pytest.raises(ClientError) as info:
             aws.personalize.create_batch_inference_job(**_request(version, source, **kwargs))
         assert text in error_message(info), kwargs
-    pending = aws.personalize.create_solution_version(solutionArn=solution)["solutionVersionArn"]
-    with pytest.raises(ClientError) as info:
-        aws.personalize.create_batch_inference_job(**_request(pending, source))
-    assert error_code(info) == "InvalidInputException"
-    assert "must be in the ACTIVE state" in error_message(info)
+    settings = server.emulator.settings
+    before, settings.transition_seconds = settings.transition_seconds, 30.0
+    try:
+        # Still pending (with no transition time, a tiny version may be ACTIVE already).
+        pending = aws.personalize.create_solution_version(solutionArn=solution)
+        with pytest.raises(ClientError) as info:
+            aws.personalize.create_batch_inference_job(
+                **_request(pending["solutionVersionArn"], source)
+            )
+        assert error_code(info) == "InvalidInputException"
+        assert "must be in the ACTIVE state" in error_message(info)
+        aws.personalize.stop_solution_version_creation(
+            solutionVersionArn=pending["solutionVersionArn"]
+        )
+    finally:
+        settings.transition_seconds = before
     server.emulator.jobs.wait(timeout=60)
     # Five jobs pending or in progress per region.
     no_retry = boto3.client(
         "personalize", endpoint_url=aws.url, config=Config(retries={"total_max_attempts": 1})
     )
-    settings = server.emulator.settings
     before, settings.transition_seconds = settings.transition_seconds, 1.0
     try:
         arns = [
