@@ -123,7 +123,7 @@ print(
 )
 print(
     tr(
-        f"학습 {len(train_df):,}행, 보류 {len(holdout_df):,}행, 콜드 항목의 상호작용 {len(cold_df):,}행",
+        f"학습 {len(train_df):,}행, 보류 {len(holdout_df):,}행, 콜드 항목의 상호 작용 {len(cold_df):,}행",
         f"training {len(train_df):,} rows, holdout {len(holdout_df):,}, cold-item rows {len(cold_df):,}",
     )
 )

@@ -129,7 +129,7 @@ estimate
 per_user = train_df.USER_ID.value_counts()
 user_id = str(per_user.index[len(per_user) // 2])
 print(
-    tr("사용자", "user"), user_id, tr("학습 상호작용", "training interactions"), per_user[user_id]
+    tr("사용자", "user"), user_id, tr("학습 상호 작용", "training interactions"), per_user[user_id]
 )
 display.history_table(train_df, user_id, movies, n=5)
 

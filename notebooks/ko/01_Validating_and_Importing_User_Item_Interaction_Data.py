@@ -1,10 +1,10 @@
 # %% [markdown]
-# # 01 상호작용 데이터 검증과 가져오기
+# # 01 상호 작용 데이터 검증과 가져오기
 #
 # ## 순서
 # 1. MovieLens 불러오기 (체크섬 검증)
 # 2. 탐색: 평점, 사용자, 항목, 시간
-# 3. Personalize 형식의 상호작용과 항목
+# 3. Personalize 형식의 상호 작용과 항목
 # 4. 콜드 스타트 항목과 평가용 보류 데이터
 # 5. S3에 올리기
 # 6. 스키마, 데이터 세트 그룹, 데이터 세트
@@ -13,7 +13,7 @@
 # 9. 문제 해결
 # 10. 변수 저장
 #
-# Personalize는 사용자 25명 이상, 사용자마다 상호작용 2개 이상, 모두 1,000개 이상의 상호작용이 있어야 학습합니다. ml-latest-small에는 사용자 610명의 평점 100,836개가 있어 이 워크숍의 모든 레시피에 충분합니다.
+# Personalize는 사용자 25명 이상, 사용자마다 상호 작용 2개 이상, 모두 1,000개 이상의 상호 작용이 있어야 학습합니다. ml-latest-small에는 사용자 610명의 평점 100,836개가 있어 이 워크숍의 모든 레시피에 충분합니다.
 
 # %% [markdown]
 # 00에서 `%store`로 저장한 변수를 불러오고, 모두 있는지 확인합니다. `%store -r`은 빠진 변수가 있어도 알려 주지 않기 때문입니다.
@@ -94,9 +94,9 @@ display.plot_item_popularity(interactions)
 display.plot_activity_over_time(interactions)
 
 # %% [markdown]
-# ## 3. 상호작용과 항목
+# ## 3. 상호 작용과 항목
 #
-# 상호작용 데이터 세트(Interactions dataset)는 평점 하나에 한 행입니다: `USER_ID`, `ITEM_ID`, `EVENT_TYPE`(`watch`/`click`), `EVENT_VALUE`(평점), `TIMESTAMP`.
+# 상호 작용 데이터 세트(Interactions dataset)는 평점 하나에 한 행입니다: `USER_ID`, `ITEM_ID`, `EVENT_TYPE`(`watch`/`click`), `EVENT_VALUE`(평점), `TIMESTAMP`.
 
 # %%
 interactions.head()
@@ -107,8 +107,8 @@ interactions.EVENT_TYPE.value_counts()
 # %% [markdown]
 # ## 4. 콜드 스타트 항목과 평가용 보류 데이터
 #
-# * **콜드 스타트 항목(cold item).** 실제 서비스에서 상호작용이 없는 항목은 대개 새로 들어온 항목입니다. 그래서 처음 평가된 시점이 가장 늦은 영화 10%를 학습 상호작용에서 뺍니다. 이 영화들은 항목 데이터 세트에는 들어가므로 Personalize는 존재를 압니다. 03과 05에서 Personalize가 이 영화들을 추천할 수 있는지 봅니다.
-# * **보류 데이터(holdout).** 나머지 상호작용에서 사용자마다 가장 최근 10%를 05의 평가용으로 떼어 둡니다. Personalize는 이 데이터를 보지 않습니다.
+# * **콜드 스타트 항목(cold item).** 실제 서비스에서 상호 작용이 없는 항목은 대개 새로 들어온 항목입니다. 그래서 처음 평가된 시점이 가장 늦은 영화 10%를 학습 상호 작용에서 뺍니다. 이 영화들은 항목 데이터 세트에는 들어가므로 Personalize는 존재를 압니다. 03과 05에서 Personalize가 이 영화들을 추천할 수 있는지 봅니다.
+# * **보류 데이터(holdout).** 나머지 상호 작용에서 사용자마다 가장 최근 10%를 05의 평가용으로 떼어 둡니다. Personalize는 이 데이터를 보지 않습니다.
 
 # %%
 warm_items, cold_items, cold_since = data.newest_items_split(interactions, cold_fraction=0.1)
@@ -123,7 +123,7 @@ print(
 )
 print(
     tr(
-        f"학습 {len(train_df):,}행, 보류 {len(holdout_df):,}행, 콜드 항목의 상호작용 {len(cold_df):,}행",
+        f"학습 {len(train_df):,}행, 보류 {len(holdout_df):,}행, 콜드 항목의 상호 작용 {len(cold_df):,}행",
         f"training {len(train_df):,} rows, holdout {len(holdout_df):,}, cold-item rows {len(cold_df):,}",
     )
 )
@@ -131,7 +131,7 @@ print(
 # %% [markdown]
 # 출력에서 보듯 콜드 항목은 972편이며, 모두 2017-08-08 이후 처음 평가된 영화입니다. *토이 스토리*처럼 처음부터 평가된 고전은 학습 데이터에 그대로 남습니다.
 #
-# 항목 데이터 세트(Items dataset): `GENRES`는 범주형(categorical) 필드입니다(`Action|Comedy`는 둘 다를 뜻함). `YEAR`는 제목에서 가져오고, `CREATION_TIMESTAMP`는 학습 데이터에서 영화의 첫 상호작용 시각입니다. 콜드 항목은 학습 데이터의 마지막 시각으로 정해지므로, Personalize에게는 *새* 항목입니다.
+# 항목 데이터 세트(Items dataset): `GENRES`는 범주형(categorical) 필드입니다(`Action|Comedy`는 둘 다를 뜻함). `YEAR`는 제목에서 가져오고, `CREATION_TIMESTAMP`는 학습 데이터에서 영화의 첫 상호 작용 시각입니다. 콜드 항목은 학습 데이터의 마지막 시각으로 정해지므로, Personalize에게는 *새* 항목입니다.
 
 # %%
 items_df = data.items(movies, train_df, item_ids=interactions.ITEM_ID.unique())
@@ -247,7 +247,7 @@ jobs = wait.wait_all(
 # | 증상 | 원인과 해결 |
 # |---|---|
 # | 가져오기 작업이 `Access Denied`로 실패 | 버킷 정책에 `personalize.amazonaws.com` 문이 없거나(7절을 다시 실행), 역할(`role_arn`)의 정책이 `data/` 접두사를 읽지 못합니다. |
-# | 그 밖의 `CREATE FAILED` | `failureReason`에 적힌 대로 고칩니다. 예: CSV 열이 스키마와 다름, 상호작용 수 부족 |
+# | 그 밖의 `CREATE FAILED` | `failureReason`에 적힌 대로 고칩니다. 예: CSV 열이 스키마와 다름, 상호 작용 수 부족 |
 # | 삭제 중 `ResourceInUseException` | 그 리소스를 쓰는 것이 아직 있거나 만드는 중입니다. 캠페인 → 필터·트래커 → 솔루션 → 데이터 세트 → 그룹 순으로, 잠시 뒤 다시 삭제합니다(06이 그렇게 합니다). |
 # | `ParamValidationError: Unknown parameter` | boto3가 오래되었습니다. `%pip install -U boto3` 후 커널을 다시 시작합니다(00의 버전 확인). |
 

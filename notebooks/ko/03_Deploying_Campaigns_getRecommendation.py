@@ -59,7 +59,7 @@ movies = data.load_movies("ml-latest-small")
 #
 # 캠페인(campaign)은 솔루션 버전 하나를 실시간으로 제공합니다. 솔루션 버전마다 캠페인을 하나씩 만듭니다.
 #
-# **탐색(exploration)은 캠페인 설정입니다.** User-Personalization 계열(v1, v2)의 캠페인은 `campaignConfig.itemExplorationConfig`로 추천 목록의 일부를 상호작용이 거의 없는 새 항목에 씁니다. `explorationWeight`(0–1)는 얼마나 탐색할지, `explorationItemAgeCutOff`는 마지막 상호작용 기준 며칠 안에 생긴 항목을 탐색 대상으로 볼지 정합니다. 같은 솔루션 버전이라도 캠페인마다 다르게 설정할 수 있고, 02의 오프라인 지표에는 영향을 주지 않습니다.
+# **탐색(exploration)은 캠페인 설정입니다.** User-Personalization 계열(v1, v2)의 캠페인은 `campaignConfig.itemExplorationConfig`로 추천 목록의 일부를 상호 작용이 거의 없는 새 항목에 씁니다. `explorationWeight`(0–1)는 얼마나 탐색할지, `explorationItemAgeCutOff`는 마지막 상호 작용 기준 며칠 안에 생긴 항목을 탐색 대상으로 볼지 정합니다. 같은 솔루션 버전이라도 캠페인마다 다르게 설정할 수 있고, 02의 오프라인 지표에는 영향을 주지 않습니다.
 
 # %%
 exploration = {
@@ -129,7 +129,7 @@ estimate
 per_user = train_df.USER_ID.value_counts()
 user_id = str(per_user.index[len(per_user) // 2])
 print(
-    tr("사용자", "user"), user_id, tr("학습 상호작용", "training interactions"), per_user[user_id]
+    tr("사용자", "user"), user_id, tr("학습 상호 작용", "training interactions"), per_user[user_id]
 )
 display.history_table(train_df, user_id, movies, n=5)
 
@@ -143,7 +143,7 @@ response = runtime.get_recommendations(
 display.response_table(response, movies)
 
 # %% [markdown]
-# **SIMS**: `itemId`로 비슷한 항목을 받습니다. SIMS는 함께 본 기록으로 비슷함을 배우므로, 상호작용이 너무 적은 항목에는 인기 항목으로 목록을 채웁니다. 그래서 이 사용자가 최근 본 영화 중 학습 상호작용이 50개 이상인 영화를 기준으로 고릅니다(괄호 안의 수). 결과는 그 영화를 본 사람들이 함께 본 영화들입니다.
+# **SIMS**: `itemId`로 비슷한 항목을 받습니다. SIMS는 함께 본 기록으로 비슷함을 배우므로, 상호 작용이 너무 적은 항목에는 인기 항목으로 목록을 채웁니다. 그래서 이 사용자가 최근 본 영화 중 학습 상호 작용이 50개 이상인 영화를 기준으로 고릅니다(괄호 안의 수). 결과는 그 영화를 본 사람들이 함께 본 영화들입니다.
 
 # %%
 item_counts = train_df.ITEM_ID.value_counts()
@@ -173,7 +173,7 @@ display.response_table(response, movies)
 # %% [markdown]
 # ## 4. 탐색으로 추천되는 콜드 항목
 #
-# 콜드 항목은 학습 상호작용이 전혀 없습니다. 항목 데이터 세트가 이들을 새 항목(`CREATION_TIMESTAMP`)으로 표시하므로, 탐색을 켠 User-Personalization 캠페인은 목록 일부를 이들로 채울 수 있습니다. SIMS와 popularity는 상호작용이 있는 항목만 압니다. 각 캠페인의 상위 50개 중 콜드 항목 수를 셉니다.
+# 콜드 항목은 학습 상호 작용이 전혀 없습니다. 항목 데이터 세트가 이들을 새 항목(`CREATION_TIMESTAMP`)으로 표시하므로, 탐색을 켠 User-Personalization 캠페인은 목록 일부를 이들로 채울 수 있습니다. SIMS와 popularity는 상호 작용이 있는 항목만 압니다. 각 캠페인의 상위 50개 중 콜드 항목 수를 셉니다.
 
 # %%
 cold = set(map(str, cold_items))
@@ -212,7 +212,7 @@ display.recommendation_table(cold_recs[:5], movies)
 # | 필터 | 표현식 |
 # |---|---|
 # | drama | 드라마만 (정적 메타데이터 필터) |
-# | unwatched | 사용자가 이미 `watch`한 항목 제외 (상호작용 필터) |
+# | unwatched | 사용자가 이미 `watch`한 항목 제외 (상호 작용 필터) |
 # | genre | **동적** 필터: 장르를 요청마다 `$GENRE` 파라미터로 받음 |
 # | 1990s | 1990년대 영화만 (숫자 메타데이터 필터) |
 

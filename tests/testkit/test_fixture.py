@@ -70,7 +70,15 @@ def _results(out) -> dict:
     return {path.name: json.loads(path.read_text()) for path in out.iterdir()}
 
 
-def test_the_environment_is_restored_after_the_session(pytester, monkeypatch, tmp_path):
+@pytest.fixture
+def outside_xdist(monkeypatch):
+    """An in-process inner session is not an xdist worker, even when this one is."""
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+
+
+def test_the_environment_is_restored_after_the_session(
+    pytester, monkeypatch, tmp_path, outside_xdist
+):
     monkeypatch.setenv("OUT", str(tmp_path))
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://before.invalid")
     pytester.makepyfile(PLUGIN_TEST)
@@ -81,7 +89,7 @@ def test_the_environment_is_restored_after_the_session(pytester, monkeypatch, tm
     assert os.environ["AWS_ENDPOINT_URL"] == "http://before.invalid"
 
 
-def test_transition_seconds_is_an_ini_option(pytester, monkeypatch, tmp_path):
+def test_transition_seconds_is_an_ini_option(pytester, monkeypatch, tmp_path, outside_xdist):
     monkeypatch.setenv("OUT", str(tmp_path))
     pytester.makepyfile(PLUGIN_TEST)
     pytester.runpytest_inprocess(

@@ -195,6 +195,8 @@ def test_metrics_chart():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["mrr@25", "p@10"]
     assert ax.get_title() == "Offline metrics"
     assert len(ax.patches) == 4  # 2 models × 2 metrics; the missing value is drawn as 0
+    legend = ax.get_legend().get_window_extent()
+    assert not legend.overlaps(ax.get_window_extent())  # no bar hidden behind it
     rendered(display.plot_metrics.figure(METRICS, columns=["p@10"]))
 
 
