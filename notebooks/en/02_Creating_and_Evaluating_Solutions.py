@@ -157,6 +157,8 @@ display.plot_metrics(
 # * **MRR@25** = mean of 1 / rank of the **first** hit (0 without a hit);
 # * **NDCG@K** = DCG / ideal DCG, with DCG = Σ rel_i / log2(1 + i) and the ideal list holding min(R, K) hits on top for R relevant items.
 #
+# Fitted to the real service's published answers, the HRNN-based recipes (the legacy HRNN recipes and Personalized-Ranking v1) appear to compute NDCG with Järvelin and Kekäläinen's original discount, which weighs ranks 1 and 2 both 1; the ranking row in the table above is computed that way. The evidence is in [bench/RESULTS.md](../bench/RESULTS.md).
+#
 # Worked example: a top-5 list with hits at positions 2 and 5, two relevant items.
 
 # %%

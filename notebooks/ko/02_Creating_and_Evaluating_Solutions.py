@@ -157,6 +157,8 @@ display.plot_metrics(
 # * **MRR@25** = **첫** 정답 순위의 역수 평균 (정답이 없으면 0)
 # * **NDCG@K** = DCG / 이상적 DCG, 여기서 DCG = Σ rel_i / log2(1 + i)이고, 정답이 R개일 때 이상적 목록은 min(R, K)개의 정답을 맨 위에 둡니다.
 #
+# 공개된 실제 결과에 맞춰 보면, HRNN 기반 레시피(레거시 HRNN 레시피와 Personalized-Ranking v1)는 NDCG를 1위와 2위에 똑같이 가중치 1을 주는 원래 정의(Järvelin–Kekäläinen)로 계산하는 것으로 보입니다. 위 표의 ranking 행도 그렇게 계산했습니다. 근거는 [bench/RESULTS.md](bench/RESULTS.md)에 있습니다.
+#
 # 예제: 상위 5개 목록에서 2번째와 5번째가 정답이고, 정답은 모두 2개입니다.
 
 # %%
