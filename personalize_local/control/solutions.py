@@ -8,6 +8,7 @@ from typing import Any
 from ..context import Context
 from ..errors import InvalidInputException, ResourceInUseException
 from ..recipes import catalogue
+from ..store.lifecycle import Lifecycle
 from ..store.state import Update
 from . import dataset_groups
 from .common import (
@@ -91,7 +92,12 @@ def create_solution(
         "eventType": event_type,
         "solutionConfig": config or None,
     }
-    register(ctx, KIND, arn, attrs, ctx.creating(), dataset_group_arn, tags)
+    # A solution is configuration only: the service answers ACTIVE at once, with
+    # lastUpdatedDateTime equal to creationDateTime, and CreateSolutionVersion may follow in the
+    # same second (DescribeSolution right after CreateSolution in the aws-samples notebook
+    # https://github.com/aws-samples/amazon-personalize-samples/blob/master/next_steps/core_use_cases/user_segmentation/user_segmentation_example.ipynb).
+    active = Lifecycle("ACTIVE", ctx.emulator.clock, since=ctx.now)
+    register(ctx, KIND, arn, attrs, active, dataset_group_arn, tags)
     return {"solutionArn": arn}
 
 

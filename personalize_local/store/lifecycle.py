@@ -21,9 +21,9 @@ Clock = Callable[[], float]
 class Lifecycle:
     """The status timeline of one resource."""
 
-    def __init__(self, status: str, clock: Clock = time.time) -> None:
+    def __init__(self, status: str, clock: Clock = time.time, since: float | None = None) -> None:
         self._clock = clock
-        self._steps: list[tuple[float, str]] = [(clock(), status)]
+        self._steps: list[tuple[float, str]] = [(clock() if since is None else since, status)]
         self._lock = threading.Lock()
 
     def status(self, now: float | None = None) -> str:

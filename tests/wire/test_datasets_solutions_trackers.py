@@ -17,6 +17,7 @@ from .builders import (
     error_message,
     schema,
 )
+from .training import imported_group
 
 
 def test_dataset_arn_names_group_and_type(aws):
@@ -279,3 +280,24 @@ def test_solution_config_round_trips_unchanged(aws):
     )["solutionArn"]
     described = aws.personalize.describe_solution(solutionArn=arn)["solution"]
     assert json.loads(json.dumps(described["solutionConfig"])) == config
+
+
+def test_a_solution_is_active_at_once_and_trains_in_the_same_second(aws, server):
+    """As on AWS, where samples call CreateSolutionVersion right after CreateSolution."""
+    group = imported_group(aws)
+    settings = server.emulator.settings
+    before, settings.transition_seconds = settings.transition_seconds, 30.0
+    try:
+        arn = aws.personalize.create_solution(
+            name="at-once", datasetGroupArn=group, recipeArn=UP_RECIPE
+        )["solutionArn"]
+        described = aws.personalize.describe_solution(solutionArn=arn)["solution"]
+        assert described["status"] == "ACTIVE"
+        assert described["lastUpdatedDateTime"] == described["creationDateTime"]
+        version = aws.personalize.create_solution_version(solutionArn=arn)["solutionVersionArn"]
+        status = aws.personalize.describe_solution_version(solutionVersionArn=version)
+        assert status["solutionVersion"]["status"] == "CREATE PENDING"  # its own lifecycle
+        aws.personalize.stop_solution_version_creation(solutionVersionArn=version)
+    finally:
+        settings.transition_seconds = before
+    server.emulator.jobs.wait(timeout=60)
