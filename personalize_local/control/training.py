@@ -66,7 +66,7 @@ def fit(
     hyperparameters and metrics); ``check`` adds a rule after the general minimum.
     """
     from ..evaluation.hpo import tune
-    from ..evaluation.solution_metrics import solution_metrics
+    from ..evaluation.solution_metrics import evaluate_solution
     from ..models.data import InteractionData
     from ..models.registry import train
 
@@ -104,11 +104,14 @@ def fit(
             hyperparameters = {**hyperparameters, **tuned}
         if base is not None:
             metrics = base.metrics
+            temperature = base.model.score_temperature
         else:
-            metrics = solution_metrics(
+            evaluation = evaluate_solution(
                 recipe, data, hyperparameters, feature_params, seed, solution_config=config
             )
+            metrics, temperature = evaluation.metrics, evaluation.temperature
         model = train(recipe, data, hyperparameters, feature_params, seed, config)
+        model.score_temperature = temperature
     except PersonalizeError as error:
         raise JobFailure(error.message) from None
     hours = (time.perf_counter() - started) / 3600

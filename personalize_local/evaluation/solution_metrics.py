@@ -52,11 +52,13 @@ the guide's. Values are rounded to 4 decimals, with the service's metric names.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from personalize_local.evaluation import metrics as M
+from personalize_local.evaluation.calibration import fit_temperature
 from personalize_local.evaluation.holdout import (
     FRACTION,
     LAST,
@@ -203,6 +205,15 @@ def list_metrics(
     return out
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """What training learns from its held-out users: GetSolutionMetrics' values, and the
+    temperature of the served scores (1 for recipes not scored over the catalogue)."""
+
+    metrics: dict[str, float]
+    temperature: float = 1.0
+
+
 def evaluate_split(
     prep: Prepared,
     split: UserHoldout,
@@ -216,11 +227,39 @@ def evaluate_split(
     ``discount`` defaults to the recipe's (`default_discount`).
     """
     model = fit_prepared(prep, seed, data=split.train, settings=settings)
+    return _split_metrics(model, prep, split, n_catalogue, discount)
+
+
+def _split_metrics(
+    model: TrainedModel,
+    prep: Prepared,
+    split: UserHoldout,
+    n_catalogue: int,
+    discount: str | None = None,
+) -> dict[str, float]:
     ranked = ranked_lists(model, prep, split, prep.data)
     rewards, _ = _objective(prep)
     return list_metrics(
         ranked, split.truths, n_catalogue, rewards, discount or default_discount(prep)
     )
+
+
+def split_temperature(model: TrainedModel, prep: Prepared, split: UserHoldout) -> float:
+    """The score temperature that makes the split's held-out items most likely
+    (`calibration.fit_temperature`), from the test users' inputs as `ranked_lists` reads them."""
+    to_model = model.item_index(list(prep.data.items))
+    histories, weights, truths = [], [], []
+    for inp, w, truth in zip(split.inputs, split.input_weights, split.truths, strict=True):
+        m = to_model[inp]
+        histories.append(m[m >= 0])
+        weights.append(w[m >= 0])
+        truths.append(to_model[truth])
+    rows = (
+        (row, truths[start + r])
+        for start, scores in _batched_scores(model, histories, weights)
+        for r, row in enumerate(scores)
+    )
+    return fit_temperature(rows)
 
 
 def split_data(prep: Prepared) -> InteractionData:
@@ -248,7 +287,36 @@ def solution_metrics(
     holdout: str | None = None,
     discount: str | None = None,
 ) -> dict[str, float]:
-    """GetSolutionMetrics for a solution version trained with these settings.
+    """GetSolutionMetrics for a solution version trained with these settings
+    (`evaluate_solution`'s metrics)."""
+    return evaluate_solution(
+        recipe,
+        data,
+        hyperparameters,
+        feature_params,
+        seed,
+        solution_config,
+        holdout,
+        discount,
+        calibrate=False,
+    ).metrics
+
+
+def evaluate_solution(
+    recipe: str,
+    data: InteractionData,
+    hyperparameters: Mapping[str, str] | None,
+    feature_params: Mapping[str, str] | None,
+    seed: int,
+    solution_config: Mapping | None = None,
+    holdout: str | None = None,
+    discount: str | None = None,
+    *,
+    calibrate: bool = True,
+) -> Evaluation:
+    """GetSolutionMetrics for a solution version trained with these settings, and (with
+    ``calibrate``, for recipes scored over the catalogue) its score temperature, fitted on the
+    same split.
 
     Parameters
     ----------
@@ -264,15 +332,20 @@ def solution_metrics(
 
     Returns
     -------
-    dict
-        Metric name → value rounded to 4 decimals (the service's keys for the family).
+    Evaluation
+        ``metrics``: metric name → value rounded to 4 decimals (the service's keys for the
+        family); ``temperature``: 1 unless calibrated.
     """
     prep = prepare(recipe, data, hyperparameters, feature_params, solution_config)
+    temperature = 1.0
     if prep.recipe.recipe_type == USER_SEGMENTATION:
         values = segmentation_metrics(prep, seed)
     elif prep.recipe.trending:
         values = trending_metrics(prep, seed)
     else:
         split = user_split(prep, seed, holdout)
-        values = evaluate_split(prep, split, seed, data.n_items, discount=discount)
-    return {k: round(float(v), 4) for k, v in values.items()}
+        model = fit_prepared(prep, seed, data=split.train)
+        values = _split_metrics(model, prep, split, data.n_items, discount)
+        if calibrate and prep.recipe.scores_over_catalogue:
+            temperature = split_temperature(model, prep, split)
+    return Evaluation({k: round(float(v), 4) for k, v in values.items()}, temperature)

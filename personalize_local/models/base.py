@@ -96,7 +96,28 @@ def _median(values: np.ndarray) -> float:
     return (0.0 + part[:half].max() + part[half]) / 2
 
 
-def probabilities_of(scores: np.ndarray, chosen: np.ndarray, digits: int = 4) -> np.ndarray:
+def logit_scale(values: np.ndarray) -> tuple[float, float]:
+    """(peak, slope) of the scale-free logits ``slope · (s − peak)`` of finite scores: the
+    median item ``1/n`` as likely as the best (`probabilities_of`)."""
+    peak = float(values.max())
+    spread = peak - _median(values)
+    tau = np.log(max(len(values), 2))
+    return peak, float(tau / spread) if spread > 0 else 1.0
+
+
+def catalogue_logits(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """The logits `probabilities_of` takes a softmax of (``-inf`` stays ``-inf``)."""
+    s = np.asarray(scores, np.float64)
+    finite = np.isfinite(s)
+    if not finite.any():
+        return s
+    peak, slope = logit_scale(s[finite])
+    return np.where(finite, (s - peak) * (slope / temperature), -np.inf)
+
+
+def probabilities_of(
+    scores: np.ndarray, chosen: np.ndarray, digits: int = 4, temperature: float = 1.0
+) -> np.ndarray:
     """User-Personalization (v1) scores of the ``chosen`` items: a softmax over the catalogue.
 
     The service's scores are probabilities over every item ("the scores of all items sum to
@@ -105,8 +126,10 @@ def probabilities_of(scores: np.ndarray, chosen: np.ndarray, digits: int = 4) ->
     HRNN batch line on ml-1m: 0.0775, 0.0633, 0.0583, …). The model's scores have no such
     scale, so (inferred) the logits are scale-free: ``τ · (s − max) / (max − median)`` with
     ``τ = ln(n)`` over the n finite scores, i.e. the median item is ``1/n`` as likely as the
-    best one. One vectorised pass (logsumexp) over the catalogue; ``-inf`` items get 0 and
-    are left out of the sum. Rounded to 4 significant digits, so no returned score is 0.
+    best one, divided by the model's ``temperature`` (fitted on held-out users,
+    `personalize_local.evaluation.calibration`). One vectorised pass (logsumexp) over the
+    catalogue; ``-inf`` items get 0 and are left out of the sum. Rounded to 4 significant
+    digits, so no returned score is 0.
     """
     s = np.asarray(scores, np.float64)
     chosen = np.asarray(chosen, np.int64)
@@ -115,10 +138,8 @@ def probabilities_of(scores: np.ndarray, chosen: np.ndarray, digits: int = 4) ->
     vals = s if every else s[finite]
     if not len(vals):
         return np.zeros(len(chosen))
-    peak = vals.max()
-    spread = peak - _median(vals)
-    tau = np.log(max(len(vals), 2))
-    slope = tau / spread if spread > 0 else 1.0
+    peak, slope = logit_scale(vals)
+    slope /= temperature
     log_total = np.log(np.exp((vals - peak) * slope).sum())
     out = np.exp((s[chosen] - peak) * slope - log_total)
     if not every:
@@ -204,9 +225,13 @@ class TrainedModel:
         Distinct training users per item (the service's popularity).
     selection : Selection
         The training-data selection, re-applied to histories at scoring time.
+    score_temperature : float
+        Temperature of the served scores (`probabilities_of`), fitted when training.
     """
 
     recipe: str = ""
+    #: Divides the logits of `probabilities_of` (1: as the scale-free rule gives them).
+    score_temperature: float = 1.0
     item_ids: np.ndarray
     user_ids: np.ndarray
     popularity: np.ndarray

@@ -238,6 +238,16 @@ class RecipeInfo:
         return self.algorithm_arn.rsplit("/", 1)[1]
 
     @property
+    def scores_over_catalogue(self) -> bool:
+        """Scores are one softmax of the model's logits: over the whole catalogue for
+        GetRecommendations (v1 User-Personalization), over the input list for
+        GetPersonalizedRanking ("identical ... except that it only considers the input items",
+        https://docs.aws.amazon.com/personalize/latest/dg/rankings.html); training fits their
+        temperature (`evaluation.calibration`)."""
+        scored = self.recipe_type in ("USER_PERSONALIZATION", "PERSONALIZED_RANKING")
+        return scored and not self.v2
+
+    @property
     def tunable_hyperparameters(self) -> tuple[ParamSpec, ...]:
         """The hyperparameters HPO may tune, with their default ranges."""
         return tuple(p for p in self.hyperparameters if p.tunable)

@@ -295,7 +295,7 @@ def get_personalized_ranking(
     with scoring.SCORING:
         mask = _filter_mask(found, filter_values, user_id, history, None)
         scores = next(scoring.history_scores(dep.model, [history], typed=False))
-        ranked = scoring.rank(dep.model, scores, input_list, mask)
+        ranked = scoring.rank(dep, scores, input_list, mask)
     ranking: list[dict[str, Any]] = [
         {"itemId": item, "score": score}
         for item, score in zip(ranked.ids, ranked.scores, strict=True)

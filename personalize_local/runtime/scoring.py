@@ -17,11 +17,18 @@ from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
+from scipy.special import logsumexp
 
 from ..filters import grammar
 from ..filters.evaluate import UserView, item_mask
 from ..filters.grammar import Filter
-from ..models.base import TrainedModel, probabilities_of, to_probabilities, top_k
+from ..models.base import (
+    TrainedModel,
+    catalogue_logits,
+    probabilities_of,
+    to_probabilities,
+    top_k,
+)
 from ..models.exploration import explore, item_age_days
 from ..serving.deployment import Deployment
 from ..serving.histories import History
@@ -283,7 +290,10 @@ def _answer(
     ids = [str(i) for i in dep.model.item_ids[chosen]]
     if dep.recipe.recipe_type in UNSCORED:
         return Answer(ids, None, promoted, promotion)
-    picked = to_probabilities(scores[chosen]) if dep.recipe.v2 else probabilities_of(scores, chosen)
+    if dep.recipe.v2:
+        picked = to_probabilities(scores[chosen])
+    else:
+        picked = probabilities_of(scores, chosen, temperature=dep.model.score_temperature)
     return Answer(ids, [float(p) for p in picked], promoted, promotion)
 
 
@@ -297,7 +307,7 @@ class Ranking:
 
 
 def rank(
-    model: TrainedModel, scores: np.ndarray, input_list: Sequence[str], mask: np.ndarray | None
+    dep: Deployment, scores: np.ndarray, input_list: Sequence[str], mask: np.ndarray | None
 ) -> Ranking:
     """GetPersonalizedRanking from the user's score vector: softmax over the ranked items.
 
@@ -305,6 +315,7 @@ def rank(
     (``-inf``, e.g. already seen) still belong in a ranking of an explicit list: they go last
     among the known items, below the lowest finite score.
     """
+    model, recipe = dep.model, dep.recipe
     candidates = list(dict.fromkeys(str(i) for i in input_list))
     index = model.item_index(candidates)
     if mask is not None:
@@ -312,11 +323,18 @@ def rank(
         candidates = [c for c, k in zip(candidates, keep, strict=True) if k]
         index = index[keep]
     known = np.flatnonzero(index >= 0)
-    s = np.asarray(scores, np.float64)[index[known]]
+    if recipe.v2:
+        s = np.asarray(scores, np.float64)[index[known]]
+    else:
+        # GetRecommendations' logits, restricted to the input items (rankings.html).
+        s = catalogue_logits(scores, model.score_temperature)[index[known]]
     finite_min = s[np.isfinite(s)].min(initial=0.0)
     s = np.where(np.isfinite(s), s, finite_min - 1.0)
     order = np.lexsort((known, -s))
-    probabilities = to_probabilities(s[order])
+    if recipe.v2:
+        probabilities = to_probabilities(s[order])
+    else:
+        probabilities = np.round(np.exp(s[order] - logsumexp(s[order])), 7)
     return Ranking(
         ids=[candidates[i] for i in known[order]],
         scores=[float(p) for p in probabilities],

@@ -98,4 +98,4 @@ def related(dep: Deployment, item_id: str, n: int = 25) -> scoring.Answer:
 def rank(dep: Deployment, user: History, input_list: Sequence[str]) -> scoring.Ranking:
     """GetPersonalizedRanking of ``input_list`` for a user."""
     scores = next(scoring.history_scores(dep.model, [user], typed=False))
-    return scoring.rank(dep.model, scores, input_list, None)
+    return scoring.rank(dep, scores, input_list, None)

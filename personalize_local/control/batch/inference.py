@@ -75,7 +75,7 @@ class Inference:
         return _items(scoring.top_items(self.dep, scores, self._mask(line, history), self.n))
 
     def _rank(self, line: Line, history: History, scores: np.ndarray) -> dict[str, Any]:
-        ranked = scoring.rank(self.dep.model, scores, line.item_list, self._mask(line, history))
+        ranked = scoring.rank(self.dep, scores, line.item_list, self._mask(line, history))
         # Unknown items come last (inferred), as in GetPersonalizedRanking, with score 0 (the live
         # guide's value for items that were not in training): the lists stay aligned.
         return {
