@@ -51,8 +51,8 @@ class _Reader(makefile.StreamReader):
 
     cheroot reads through the pure-Python io module (``_pyio``), whose ``readline`` copies the
     rest of the buffer to look for each line (``peek``) and then reads the line back: a tenth
-    of the CPU a small request held the GIL for. Anything else (a line not yet buffered
-    whole, or longer than ``size``) goes the usual way.
+    of the CPU a small request held the GIL for. A line not yet buffered whole, or longer
+    than ``size``, goes the usual way.
     """
 
     # ``_pyio.BufferedReader``'s buffer, which cheroot's own ``has_data`` reads too.
@@ -61,14 +61,24 @@ class _Reader(makefile.StreamReader):
     _read_pos: int
 
     def readline(self, size: int | None = -1) -> bytes:
+        if size == 0:
+            return b""
+        line = self._buffered_line(size)
+        if line is None and not self.has_data():
+            self.peek(1)  # one read from the socket, as `_pyio`'s readline starts with
+            line = self._buffered_line(size)
+        return super().readline(size) if line is None else line
+
+    def _buffered_line(self, size: int | None) -> bytes | None:
+        """The next line if the buffer holds all of it (within ``size``), else None."""
         with self._read_lock:
             buffered, start = self._read_buf, self._read_pos
             end = buffered.find(b"\n", start) + 1
-            if end and (size is None or size < 0 or end - start <= size):
-                self._read_pos = end
-                self.bytes_read += end - start
-                return bytes(buffered[start:end])
-        return super().readline(size)
+            if not end or (size is not None and 0 <= size < end - start):
+                return None
+            self._read_pos = end
+        self.bytes_read += end - start
+        return bytes(buffered[start:end])
 
 
 def _make_file(sock: Any, mode: str = "r", bufsize: int = io.DEFAULT_BUFFER_SIZE) -> Any:
