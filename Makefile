@@ -47,7 +47,7 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n auto tests examples
+	$(BIN)/python -m pytest -n auto --dist loadfile tests examples
 	$(MAKE) nbval
 
 # Re-run the notebooks against a fresh personalize-local and compare with the committed outputs:

@@ -18,7 +18,9 @@ load tool's CPU is included, as the targets demand; each table row ends with the
 average, since other work on the machine moves the figures. Usage: ``python bench/serving.py
 [--seconds 10] [--baseline CHECKOUT [--rounds 2] [--scored-only]]`` (needs ``wrk`` on PATH:
 ``apt-get install wrk``). ``--baseline`` first measures the scored row (cache off, users in turn)
-of another checkout beside this one's, alternately, e.g. ``git worktree add /tmp/base land3``.
+of another checkout beside this one's, alternately, e.g. ``git worktree add /tmp/base land3``,
+after checking that both servers' answers are byte-identical (every user, 50 users with 500
+items, an unknown user; the ``recommendationId``, drawn per answer, left out).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import boto3
@@ -375,15 +378,32 @@ def measure(seconds: int, answer_cache: bool) -> dict:
         process.wait(timeout=30)
 
 
+def answers(request: dict, bodies: list[str]) -> list[bytes]:
+    """The raw answer to each body (sent with ``request``'s headers), without its
+    ``recommendationId``, which is drawn per answer."""
+    headers = {
+        k: v for k, v in request["headers"].items() if k.lower() not in ("content-length", "host")
+    }
+    out = []
+    for body in bodies:
+        sent = urllib.request.Request(request["url"], body.encode(), headers, method="POST")
+        with urllib.request.urlopen(sent) as answer:
+            out.append(re.sub(rb'"recommendationId":"[^"]*"', b"", answer.read()))
+    return out
+
+
 def compare_scored(seconds: int, baseline: Path, rounds: int) -> None:
     """The scored row (cache off, every user in turn) of this code beside ``baseline``'s.
 
     Both servers run at once, set up alike; each row is measured on one, then the other,
-    ``rounds`` times, so a change in the machine's load falls on both.
+    ``rounds`` times, so a change in the machine's load falls on both. First, both answer
+    every user (25 items), 50 users with 500 items and an unknown user, and their answers are
+    compared byte for byte.
     """
     servers = {"baseline": start_server(False, baseline), "this code": start_server(False)}
     try:
         scripts = {}
+        checked: dict[str, list[bytes]] = {}
         for name, (_, url) in servers.items():
             c = clients(url)
             made = setup(c)
@@ -397,6 +417,18 @@ def compare_scored(seconds: int, baseline: Path, rounds: int) -> None:
                 json.dumps({"campaignArn": made["campaign"], "userId": u}) for u in made["users"]
             ]
             scripts[name] = (recommend["url"], lua_for(recommend, bodies=bodies))
+            more = [
+                json.dumps({"campaignArn": made["campaign"], "userId": u, "numResults": 500})
+                for u in made["users"][:50]
+            ]
+            more.append(json.dumps({"campaignArn": made["campaign"], "userId": "no-such-user"}))
+            checked[name] = answers(recommend, bodies + more)
+        differ = sum(a != b for a, b in zip(*checked.values(), strict=True))
+        print(
+            f"\nAnswers of both servers (every user, 50 users x 500 items, an unknown user): "
+            f"{len(checked['baseline'])} compared, {differ} differ"
+            + (" (byte-identical)" if not differ else "")
+        )
         print(f"\nScored path (answer cache off, users in turn), baseline = {baseline}")
         print("| code | connections | req/s | p50 ms | p99 ms | errors | load avg |")
         print("|---|---|---|---|---|---|---|")

@@ -140,7 +140,9 @@ def probabilities_of(
         return np.zeros(len(chosen))
     peak, slope = logit_scale(vals)
     slope /= temperature
-    log_total = np.log(np.exp((vals - peak) * slope).sum())
+    logits = np.subtract(vals, peak)
+    logits *= slope  # in place: one catalogue-sized temporary fewer, the same numbers
+    log_total = np.log(np.exp(logits).sum())
     out = np.exp((s[chosen] - peak) * slope - log_total)
     if not every:
         out = np.where(finite[chosen], out, 0.0)

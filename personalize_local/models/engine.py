@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Self
+from typing import NamedTuple, Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -133,6 +133,19 @@ def row_max_scale(m: np.ndarray) -> np.ndarray:
     peak = np.abs(m).max(axis=1, keepdims=True)
     np.divide(m, peak, out=m, where=peak > 0)
     return m
+
+
+class PreparedHistory(NamedTuple):
+    """One history's indexes and weights, with what scoring derives from them alone: event
+    ages, and the recency-weighted weights ``x`` of its distinct ``items`` (``inverse``: each
+    event's position among them)."""
+
+    idx: np.ndarray
+    w: np.ndarray
+    ages: np.ndarray
+    items: np.ndarray
+    inverse: np.ndarray
+    x: np.ndarray
 
 
 class UserPersonalizationModel(TrainedModel):
@@ -394,25 +407,36 @@ class UserPersonalizationModel(TrainedModel):
         the same sequence of float32 operations). The rest is the single-history path, row by
         row. Concurrent requests are scored as one block (`runtime.scoring`).
         """
+        return self.score_prepared_block([self.prepare_history(idx, w) for idx, w in histories])
+
+    def prepare_history(self, idx: np.ndarray, w: np.ndarray | None = None) -> PreparedHistory:
+        """What scoring needs of one history alone: kept per history version by the runtime
+        (`serving.histories.IndexCache`), so a request for an unchanged history skips it."""
+        idx = np.array(idx, np.int64)  # copies: the arrays below are made read-only
         st = self.settings
+        w = np.ones(len(idx), np.float32) if w is None else np.array(w, np.float32)
+        ages = np.arange(len(idx) - 1, -1, -1, dtype=np.float32)
+        if not len(idx):  # scored as popularity
+            return PreparedHistory(idx, w, ages, idx, idx, ages)
+        weights = recency_weights(ages, st.half_life, st.window) * w
+        items, inverse = np.unique(idx, return_inverse=True)
+        x = np.bincount(inverse, weights=weights, minlength=len(items)).astype(np.float32)
+        prepared = PreparedHistory(idx, w, ages, items, inverse, x)
+        for array in (idx, w, ages, items, inverse, x):
+            array.setflags(write=False)  # shared by every request for this history version
+        return prepared
+
+    def score_prepared_block(self, histories: Sequence[PreparedHistory]) -> list[np.ndarray]:
+        """`score_history_block` of histories already prepared (`prepare_history`)."""
         out: list[np.ndarray] = []
         prepared = []
-        for position, (idx, w) in enumerate(histories):
-            idx = np.asarray(idx, np.int64)
+        for position, history in enumerate(histories):
             out.append(self.popularity.astype(np.float32))  # as `_base_scores` answers none
-            if len(idx) == 0:
-                continue
-            w = np.ones(len(idx), np.float32) if w is None else np.asarray(w, np.float32)
-            ages = np.arange(len(idx) - 1, -1, -1, dtype=np.float32)
-            weights = recency_weights(ages, st.half_life, st.window) * w
-            items, inverse = np.unique(idx, return_inverse=True)
-            x = np.bincount(inverse, weights=weights, minlength=len(items)).astype(np.float32)
-            prepared.append((position, idx, w, ages, items, inverse, x))
-        collaborative = self._collaborative_block([(p[4], p[6]) for p in prepared])
-        for (position, idx, w, ages, items, inverse, _), s in zip(
-            prepared, collaborative, strict=True
-        ):
-            out[position] = self._finish_history(s, idx, w, ages, items, inverse)
+            if len(history.idx):
+                prepared.append((position, history))
+        collaborative = self._collaborative_block([(h.items, h.x) for _, h in prepared])
+        for (position, h), s in zip(prepared, collaborative, strict=True):
+            out[position] = self._finish_history(s, h.idx, h.w, h.ages, h.items, h.inverse)
         return out
 
     def _finish_history(

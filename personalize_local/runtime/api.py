@@ -13,6 +13,7 @@ from ..context import Context
 from ..errors import InvalidInputException
 from ..models.base import to_probabilities, top_k
 from ..protocol.dispatch import lock_free
+from ..protocol.serialize import Wire
 from ..serving import answers, recommenders
 from ..serving.deployment import Deployment, for_campaign, for_recommender
 from ..serving.filters import active_filter
@@ -175,19 +176,30 @@ def get_recommendations(
             bool(recommender_arn),
         )
         dep.answers.put(key, answer, len(answer.ids))
-    ids = answer.ids
-    items: list[dict[str, Any]] = [{"itemId": item} for item in ids]
-    if answer.scores is not None:
-        for item, score in zip(items, answer.scores, strict=True):
-            item["score"] = score
-    for position in answer.promoted:
-        items[position]["promotionName"] = answer.promotion
-        if dep.recipe.v2:
-            items[position]["reason"] = ["Promoted item"]
-    for item, meta in zip(items, _metadata(dep, metadata_columns, ids), strict=True):
+    items = _item_list(answer, _metadata(dep, metadata_columns, answer.ids), dep.recipe.v2)
+    return Wire(itemList=items, recommendationId=found.recommendation_id)
+
+
+def _item_list(answer: scoring.Answer, metadata: list, v2: bool) -> list[dict[str, Any]]:
+    """The answer's ``itemList`` in its wire form (`Wire`): PredictedItem's members in their
+    order (itemId, score, promotionName, metadata, reason), absent ones left out."""
+    scores = answer.scores
+    if scores is not None and not answer.promoted and all(m is None for m in metadata):
+        return [{"itemId": i, "score": p} for i, p in zip(answer.ids, scores, strict=True)]
+    items: list[dict[str, Any]] = []
+    for position, (item, meta) in enumerate(zip(answer.ids, metadata, strict=True)):
+        row: dict[str, Any] = {"itemId": item}
+        if scores is not None:
+            row["score"] = scores[position]
+        promoted = position in answer.promoted
+        if promoted and answer.promotion is not None:
+            row["promotionName"] = answer.promotion
         if meta is not None:
-            item["metadata"] = meta
-    return {"itemList": items, "recommendationId": found.recommendation_id}
+            row["metadata"] = meta
+        if promoted and v2:
+            row["reason"] = ["Promoted item"]
+        items.append(row)
+    return items
 
 
 def _answer_key(

@@ -29,6 +29,7 @@ from ..models.base import (
     to_probabilities,
     top_k,
 )
+from ..models.engine import PreparedHistory, UserPersonalizationModel
 from ..models.exploration import explore, item_age_days
 from ..serving.deployment import Deployment
 from ..serving.histories import History
@@ -50,16 +51,16 @@ SCORING = threading.Lock()
 class _Waiting:
     """One request's history in the combiner's queue, and its scores once a block is made."""
 
-    __slots__ = ("error", "idx", "model", "scores", "w")
+    __slots__ = ("error", "history", "model", "scores")
 
-    def __init__(self, model: TrainedModel, idx: np.ndarray, w: np.ndarray | None) -> None:
-        self.model, self.idx, self.w = model, idx, w
+    def __init__(self, model: UserPersonalizationModel, history: PreparedHistory) -> None:
+        self.model, self.history = model, history
         self.scores: np.ndarray | None = None
         self.error: BaseException | None = None
 
 
 class _Combiner:
-    """Scores concurrent requests for one model as one block (`score_history_block`).
+    """Scores concurrent requests for one model as one block (`score_prepared_block`).
 
     Each request queues its history, then takes `SCORING`; whoever holds it scores every
     history queued by then, its own among them, so the requests that queued meanwhile find
@@ -71,8 +72,8 @@ class _Combiner:
         self._lock = threading.Lock()
         self._queue: list[_Waiting] = []
 
-    def score(self, model: TrainedModel, idx: np.ndarray, w: np.ndarray | None) -> np.ndarray:
-        mine = _Waiting(model, idx, w)
+    def score(self, model: UserPersonalizationModel, history: PreparedHistory) -> np.ndarray:
+        mine = _Waiting(model, history)
         with self._lock:
             self._queue.append(mine)
         with SCORING:
@@ -92,12 +93,12 @@ class _Combiner:
             by_model.setdefault(id(waiting.model), []).append(waiting)
         for block in by_model.values():
             try:
-                scores = block[0].model.score_history_block([(b.idx, b.w) for b in block])
+                scores = block[0].model.score_prepared_block([b.history for b in block])
             except Exception:
                 # One history's failure is its request's alone: score each on its own.
                 for waiting in block:
                     try:
-                        waiting.scores = waiting.model.score_history(waiting.idx, waiting.w)
+                        waiting.scores = waiting.model.score_prepared_block([waiting.history])[0]
                     except Exception as error:
                         waiting.error = error
                 continue
@@ -156,13 +157,14 @@ def history_scores(
         )
 
 
-def _typed_indexes(model: TrainedModel) -> Callable[[History], tuple[np.ndarray, np.ndarray]]:
-    """A history's indexes and weights as `history_scores` computes them (``typed=True``)."""
+def _prepared(model: UserPersonalizationModel) -> Callable[[History], PreparedHistory]:
+    """A history as `history_scores` (``typed=True``) hands it to the model, prepared."""
 
-    def indexes(history: History) -> tuple[np.ndarray, np.ndarray]:
-        return model.history_indexes(history.items, history.times, history.types, history.values)
+    def prepare(history: History) -> PreparedHistory:
+        idx, w = model.history_indexes(history.items, history.times, history.types, history.values)
+        return model.prepare_history(idx, w)
 
-    return indexes
+    return prepare
 
 
 def explored(dep: Deployment, scores: np.ndarray, history: History, user_id: str) -> np.ndarray:
@@ -194,16 +196,16 @@ def request_scores(
     model = dep.model
     kind = dep.recipe.recipe_type
     if kind == "USER_PERSONALIZATION":
-        if model.scores_one_directly:
-            # `history_scores` of one history, from the indexes kept for this history version,
-            # scored in one block with the requests waiting meanwhile.
-            typed = _typed_indexes(model)
-            idx, w = (
-                dep.indexes.get(dep.histories.serial, user_id, history, typed)
+        if isinstance(model, UserPersonalizationModel) and model.scores_one_directly:
+            # `history_scores` of one history, prepared once per history version, scored in
+            # one block with the requests waiting meanwhile.
+            prepare = _prepared(model)
+            prepared = (
+                dep.indexes.get(dep.histories.serial, user_id, history, prepare)
                 if user_id
-                else typed(history)
+                else prepare(history)
             )
-            scores = np.asarray(_COMBINER.score(model, idx, w), np.float64)
+            scores = np.asarray(_COMBINER.score(model, prepared), np.float64)
         else:
             with SCORING:
                 scores = next(history_scores(model, [history]))

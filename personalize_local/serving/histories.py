@@ -10,9 +10,12 @@ import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -107,26 +110,24 @@ class Histories:
 
 
 class IndexCache:
-    """Each user's history as one model's item indexes and event weights, per history version.
+    """Each user's history as one model scores it (item indexes, event weights and what the
+    model derives from them), per history version.
 
-    Turning a history's item ids into indexes (a dict lookup per event) and weighing its events
-    is a fifth of scoring a request, and a history changes only when an event is recorded. A
-    history only grows, so its length versions it within one `Histories` (``serial``); entries
-    of other serials are dropped. The arrays are read-only: scoring must not change them.
+    Turning a history's item ids into indexes (a dict lookup per event), weighing its events
+    and gathering its distinct items is a fifth of scoring a request, and a history changes
+    only when an event is recorded. A history only grows, so its length versions it within
+    one `Histories` (``serial``); entries of other serials are dropped. What is kept is
+    read-only: scoring must not change it.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._serial = 0
-        self._by_user: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
+        self._by_user: dict[str, tuple[int, Any]] = {}
 
     def get(
-        self,
-        serial: int,
-        user_id: str,
-        history: History,
-        compute: Callable[[History], tuple[np.ndarray, np.ndarray]],
-    ) -> tuple[np.ndarray, np.ndarray]:
+        self, serial: int, user_id: str, history: History, compute: Callable[[History], T]
+    ) -> T:
         """``compute(history)``, from the cache when this version of the history was seen."""
         length = len(history.items)
         with self._lock:
@@ -134,11 +135,9 @@ class IndexCache:
                 self._serial, self._by_user = serial, {}
             found = self._by_user.get(user_id)
         if found is not None and found[0] == length:
-            return found[1], found[2]
-        idx, w = compute(history)
-        idx.setflags(write=False)
-        w.setflags(write=False)
+            return cast(T, found[1])
+        value = compute(history)
         with self._lock:
             if serial == self._serial:
-                self._by_user[user_id] = (length, idx, w)
-        return idx, w
+                self._by_user[user_id] = (length, value)
+        return value

@@ -8,6 +8,7 @@ so PENDING → IN_PROGRESS → ACTIVE needs no thread. Work that must finish bef
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,21 @@ GONE = "GONE"
 
 Clock = Callable[[], float]
 
+#: Numbers each GONE step a timeline is given, process-wide (see `endings`).
+_ENDINGS = itertools.count(1)
+_last_ending = 0
+
+
+def endings() -> int:
+    """Changes whenever a timeline is given a GONE step: a store that found no deletion
+    pending need not look at its resources again until this moves (`RegionState.sweep`)."""
+    return _last_ending
+
+
+def _ended() -> None:
+    global _last_ending
+    _last_ending = next(_ENDINGS)  # unique, so a change never reads as no change
+
 
 class Lifecycle:
     """The status timeline of one resource."""
@@ -25,6 +41,8 @@ class Lifecycle:
         self._clock = clock
         self._steps: list[tuple[float, str]] = [(clock() if since is None else since, status)]
         self._lock = threading.Lock()
+        if status == GONE:
+            _ended()
 
     def status(self, now: float | None = None) -> str:
         now = self._clock() if now is None else now
@@ -43,6 +61,11 @@ class Lifecycle:
         with self._lock:
             return max(at for at, _ in self._steps if at <= now)
 
+    def ends(self) -> bool:
+        """Whether the timeline holds a GONE step, past or still to come."""
+        with self._lock:
+            return any(status == GONE for _, status in self._steps)
+
     def walk(self, *statuses: str, step: float) -> None:
         """From now, take each status in turn, ``step`` seconds apart (the first at once)."""
         with self._lock:
@@ -50,6 +73,8 @@ class Lifecycle:
             self._steps = [s for s in self._steps if s[0] <= at]
             for index, status in enumerate(statuses):
                 self._steps.append((at + index * step, status))
+        if GONE in statuses:
+            _ended()  # after the step is in place, so a sweep sees one or the other
 
     def finish(self, status: str, min_at: float | None = None) -> None:
         """End the timeline with ``status``, no earlier than ``min_at`` (keeps steps visible)."""
@@ -58,6 +83,8 @@ class Lifecycle:
             # Steps scheduled before the end stay, so a poller still sees them.
             self._steps = [s for s in self._steps if s[0] <= at]
             self._steps.append((at, status))
+        if status == GONE:
+            _ended()
 
 
 def create(clock: Clock, step: float, final: str = "ACTIVE") -> Lifecycle:

@@ -14,7 +14,7 @@ from ..errors import ResourceAlreadyExistsException, ResourceNotFoundException
 from ..ids import IdSource
 from .jobs import Jobs
 from .journal import Journal
-from .lifecycle import GONE, Clock, Lifecycle
+from .lifecycle import GONE, Clock, Lifecycle, endings
 
 #: The metadata of a payload field that serving fills and rebuilds on demand (keyed by this
 #: process's object ids): a pickled payload (a checkpoint) leaves it out, and it starts empty.
@@ -127,6 +127,13 @@ class RegionState:
         self.emulator = emulator
         self.resources: dict[str, Resource] = {}
         self._created = 0
+        #: `endings()` when a sweep last left no deletion pending (None: unknown).
+        self._settled: int | None = None
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # The mark counts this process's deletions: a restored state sweeps before trusting one.
+        self.__dict__.update(state)
+        self._settled = None
 
     @property
     def account(self) -> str:
@@ -166,12 +173,23 @@ class RegionState:
         return sorted(found, key=lambda r: r.order, reverse=True)
 
     def sweep(self, now: float) -> None:
-        """Forget resources whose deletion has completed, and what they owned."""
+        """Forget resources whose deletion has completed, and what they owned.
+
+        Every request sweeps first; while no deletion has been scheduled since a sweep left
+        none pending, there is nothing to look at (a runtime request then skips the scan).
+        """
+        mark = endings()
+        if mark == self._settled:
+            return
         gone = {arn for arn, r in self.resources.items() if r.status(now) == GONE}
         while gone:
             for arn in gone:
                 self.resources.pop(arn, None)
             gone = {arn for arn, r in self.resources.items() if r.parent in gone}
+        pending = any(
+            r.lifecycle is not None and r.lifecycle.ends() for r in self.resources.values()
+        )
+        self._settled = None if pending else mark
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(list(self.resources.values()))
