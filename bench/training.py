@@ -1,6 +1,6 @@
 """Training-time benchmark: seconds and peak memory per solution version.
 
-A solution version costs `solution_metrics` (train on 90% of the users, score the rest) plus
+A solution version costs `evaluate_solution` (train on 90% of the users, score the rest) plus
 `train` (the served model, on everything). Each measurement runs in a fresh child process,
 which reports its own wall time and peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``),
 so runs do not share caches or memory. Tables are printed in Markdown beside the real
@@ -151,13 +151,14 @@ def load(dataset: str):
 
 def child(dataset: str, recipe: str) -> dict:
     """Load, evaluate and train one solution version; report times and peak RSS."""
-    from personalize_local.evaluation import solution_metrics
+    from personalize_local.evaluation.solution_metrics import evaluate_solution
     from personalize_local.models import train
 
     t0 = time.perf_counter()
     data = load(dataset)
     t1 = time.perf_counter()
-    metrics = solution_metrics(recipe, data, {}, {}, seed=0)
+    # As training does: the metrics and the served scores' temperature, from one split.
+    metrics = evaluate_solution(recipe, data, {}, {}, seed=0).metrics
     t2 = time.perf_counter()
     model = train(recipe, data, {}, {}, seed=0)
     t3 = time.perf_counter()
