@@ -21,6 +21,14 @@ CREATION_TIMESTAMP, …) stay strict: empty fails unless the schema makes them n
 that is present must still have the field's type ('abc' in an int column fails). Where the
 public record is silent (a blank in a non-nullable *string* metadata field) the same rule is
 applied by analogy: a guess.
+
+Unnamed columns. A file written by ``pandas.DataFrame.to_csv`` without ``index=False`` starts
+with the frame's index under an empty header name. The service imports such files: the public
+recommender-agent notebook writes its interactions and items that way and its committed output
+shows the imports ACTIVE (aws-samples/amazon-personalize-samples,
+next_steps/generative_ai/personalized_recommender_agent/01_Recommender-Agent_Configure-Personalize-Resources.ipynb).
+So a column whose header is empty is ignored. A *named* column the schema lacks still fails
+the job (no public record either way; a misspelt field name should not vanish silently).
 """
 
 from __future__ import annotations
@@ -139,7 +147,7 @@ def _header(text: str, schema: DatasetSchema, source: str) -> list[str]:
                 "needs a header row."
             )
         raise JobFailure(message)
-    unknown = [n or "''" for n, u in zip(names, upper, strict=True) if schema.field(u) is None]
+    unknown = [n for n, u in zip(names, upper, strict=True) if u and schema.field(u) is None]
     if unknown:
         raise JobFailure(
             f"{source}: the header has columns that are not in the schema: [{', '.join(unknown)}]."
@@ -175,6 +183,8 @@ def read(
     raw.columns = names
     columns = {}
     for name in names:
+        if not name.strip():
+            continue  # an unnamed column (a pandas index): see the module docstring
         field = schema.field(name)
         assert field is not None  # _header checked every name
         missing_ok = field.nullable or field.name.upper() in optional

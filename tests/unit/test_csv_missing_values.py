@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pandas as pd
@@ -67,3 +68,10 @@ def test_required_blanks_and_wrong_types_still_fail(row, expected):
 def test_without_the_optional_set_blanks_fail_as_before():
     with pytest.raises(JobFailure, match="column YEAR: value '' is empty"):
         csv_import.read(b"ITEM_ID,GENRE,YEAR,SCORE,CREATION_TIMESTAMP\ni1,A,,1,1\n", SCHEMA, "x")
+
+
+def test_an_unnamed_index_column_reads_as_if_absent():
+    """pandas' ``to_csv`` without ``index=False`` (see data/csv_import.py)."""
+    plain = "ITEM_ID,GENRE,YEAR,SCORE,CREATION_TIMESTAMP\ni1,A,1999,0.5,1\ni2,B,,1.5,2\n"
+    frame = pd.read_csv(io.StringIO(plain), dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(read(frame.to_csv()), read(plain))

@@ -119,3 +119,23 @@ def test_blank_required_interaction_field_still_fails(aws):
     assert job["status"] == "CREATE FAILED"
     assert "row 5, column TIMESTAMP" in job["failureReason"]
     assert "not nullable" in job["failureReason"]
+
+
+def test_a_pandas_index_column_is_ignored(aws, group):
+    """``DataFrame.to_csv`` without ``index=False`` writes an unnamed first column; the service
+    imports such files (see data/csv_import.py), and the rows are the same as without it."""
+    import io
+
+    import pandas as pd
+
+    _, items = group
+    frame = pd.read_csv(io.BytesIO(items_csv()), dtype=str, keep_default_na=False)
+    with_index = frame.to_csv().encode()
+    assert with_index.startswith(b",ITEM_ID,GENRE,YEAR\n0,i0,")
+    job = run_import(aws, items, put(aws, "data/indexed.csv", with_index), name="indexed")
+    assert job["status"] == "ACTIVE", job.get("failureReason")
+    # A named column the schema lacks still fails (a misspelt field must not vanish).
+    named = frame.assign(COLOUR="red").to_csv(index=False).encode()
+    job = run_import(aws, items, put(aws, "data/named.csv", named), name="named")
+    assert job["status"] == "CREATE FAILED"
+    assert "not in the schema: [COLOUR]" in job["failureReason"]
