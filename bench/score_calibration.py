@@ -24,6 +24,7 @@ import quality
 
 from personalize_local.evaluation.solution_metrics import (
     _batched_scores,
+    model_inputs,
     split_temperature,
     user_split,
 )
@@ -45,9 +46,7 @@ def main() -> None:
         split = user_split(prep, 0)
         model = fit_prepared(prep, 0, data=split.train)
         to_model = model.item_index(list(prep.data.items))
-        inputs = [to_model[i] for i in split.inputs]
-        histories = [m[m >= 0] for m in inputs]
-        weights = [w[m >= 0] for m, w in zip(inputs, split.input_weights, strict=True)]
+        histories, weights = model_inputs(to_model, split)
         logits = np.array(
             [catalogue_logits(row) for _, rows in _batched_scores(model, histories, weights)
              for row in rows]

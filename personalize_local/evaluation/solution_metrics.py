@@ -137,17 +137,26 @@ def _batched_scores(model: TrainedModel, histories: list[np.ndarray], weights: l
         )
 
 
+def model_inputs(
+    to_model: np.ndarray, split: UserHoldout, users: slice = slice(None)
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The test users' input histories and weights as model indexes (items the model does not
+    know left out); ``to_model`` maps the data's item indexes to the model's."""
+    histories, weights = [], []
+    for inp, w in zip(split.inputs[users], split.input_weights[users], strict=True):
+        m = to_model[inp]
+        histories.append(m[m >= 0])
+        weights.append(w[m >= 0])
+    return histories, weights
+
+
 def ranked_lists(
     model: TrainedModel, prep: Prepared, split: UserHoldout, data: InteractionData
 ) -> np.ndarray:
     """Top-25 lists of the test users, as item indexes of ``data`` (-1 padded)."""
     to_model = model.item_index(list(data.items))
     to_data = pd.Index(data.items).get_indexer(pd.Index(model.item_ids))
-    histories, weights = [], []
-    for inp, w in zip(split.inputs, split.input_weights, strict=True):
-        m = to_model[inp]
-        histories.append(m[m >= 0])
-        weights.append(w[m >= 0])
+    histories, weights = model_inputs(to_model, split)
     n = len(histories)
     out = np.full((n, K_LIST), -1, np.int64)
     family = prep.recipe.recipe_type
@@ -250,17 +259,11 @@ def split_temperature(model: TrainedModel, prep: Prepared, split: UserHoldout) -
     """The score temperature that makes the split's held-out items most likely
     (`calibration.fit_temperature`), from the test users' inputs as `ranked_lists` reads them."""
     to_model = model.item_index(list(prep.data.items))
-    histories, weights, truths = [], [], []
     # The split's test users are a random sample already; the first few hundred fit one
     # number well and bound the logits held at once on big catalogues.
     sample = slice(0, CALIBRATION_USERS)
-    for inp, w, truth in zip(
-        split.inputs[sample], split.input_weights[sample], split.truths[sample], strict=True
-    ):
-        m = to_model[inp]
-        histories.append(m[m >= 0])
-        weights.append(w[m >= 0])
-        truths.append(to_model[truth])
+    histories, weights = model_inputs(to_model, split, sample)
+    truths = [to_model[truth] for truth in split.truths[sample]]
     rows = (
         (row, truths[start + r])
         for start, scores in _batched_scores(model, histories, weights)
