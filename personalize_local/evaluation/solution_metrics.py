@@ -219,7 +219,7 @@ def list_metrics(
 @dataclass(frozen=True)
 class Evaluation:
     """What training learns from its held-out users: GetSolutionMetrics' values, and the
-    temperature of the served scores (1 for recipes not scored over the catalogue)."""
+    temperature of the served scores (1 unless `RecipeInfo.softmax_scores`)."""
 
     metrics: dict[str, float]
     temperature: float = 1.0
@@ -325,7 +325,7 @@ def evaluate_solution(
     calibrate: bool = True,
 ) -> Evaluation:
     """GetSolutionMetrics for a solution version trained with these settings, and (with
-    ``calibrate``, for recipes scored over the catalogue) its score temperature, fitted on the
+    ``calibrate``, for `RecipeInfo.softmax_scores` recipes) its score temperature, fitted on the
     same split.
 
     Parameters
@@ -356,6 +356,6 @@ def evaluate_solution(
         split = user_split(prep, seed, holdout)
         model = fit_prepared(prep, seed, data=split.train)
         values = _split_metrics(model, prep, split, data.n_items, discount)
-        if calibrate and prep.recipe.scores_over_catalogue:
+        if calibrate and prep.recipe.softmax_scores:
             temperature = split_temperature(model, prep, split)
     return Evaluation({k: round(float(v), 4) for k, v in values.items()}, temperature)

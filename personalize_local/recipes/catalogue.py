@@ -238,7 +238,7 @@ class RecipeInfo:
         return self.algorithm_arn.rsplit("/", 1)[1]
 
     @property
-    def scores_over_catalogue(self) -> bool:
+    def softmax_scores(self) -> bool:
         """Scores are one softmax of the model's logits: over the whole catalogue for
         GetRecommendations (v1 User-Personalization), over the input list for
         GetPersonalizedRanking ("identical ... except that it only considers the input items",
