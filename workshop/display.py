@@ -90,12 +90,17 @@ def recommendation_table(
 
 def response_table(response: Mapping[str, Any], movies: pd.DataFrame) -> pd.DataFrame:
     """:func:`recommendation_table` of a ``get_recommendations`` or ``get_personalized_ranking``
-    response (its ``itemList`` or ``personalizedRanking``, with scores when present)."""
+    response (its ``itemList`` or ``personalizedRanking``), with scores when present (an item
+    without one, such as a User-Personalization-v2 placeholder, shows NaN) and a ``REASON``
+    column when any item says why it is there (v2's ``reason``)."""
     entries = response.get("itemList", response.get("personalizedRanking", []))
     ids = [entry["itemId"] for entry in entries]
-    has_scores = bool(entries) and all("score" in entry for entry in entries)
-    scores = [entry["score"] for entry in entries] if has_scores else None
-    return recommendation_table(ids, movies, scores)
+    scored = any("score" in entry for entry in entries)
+    scores = [entry.get("score", np.nan) for entry in entries] if scored else None
+    table = recommendation_table(ids, movies, scores)
+    if any("reason" in entry for entry in entries):
+        table["REASON"] = [", ".join(entry.get("reason", [])) for entry in entries]
+    return table
 
 
 def side_by_side(lists: Mapping[str, Sequence[Any]], movies: pd.DataFrame) -> pd.DataFrame:

@@ -116,7 +116,11 @@ def catalogue_logits(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray
 
 
 def probabilities_of(
-    scores: np.ndarray, chosen: np.ndarray, digits: int = 4, temperature: float = 1.0
+    scores: np.ndarray,
+    chosen: np.ndarray,
+    digits: int = 4,
+    temperature: float = 1.0,
+    within: np.ndarray | None = None,
 ) -> np.ndarray:
     """User-Personalization (v1) scores of the ``chosen`` items: a softmax over the catalogue.
 
@@ -128,8 +132,9 @@ def probabilities_of(
     ``τ = ln(n)`` over the n finite scores, i.e. the median item is ``1/n`` as likely as the
     best one, divided by the model's ``temperature`` (fitted on held-out users,
     `personalize_local.evaluation.calibration`). One vectorised pass (logsumexp) over the
-    catalogue; ``-inf`` items get 0 and are left out of the sum. Rounded to 4 significant
-    digits, so no returned score is 0.
+    catalogue; ``-inf`` items get 0 and are left out of the sum. ``within`` (a mask) restricts
+    the sum, not the logits: a filter or v2's candidate subset shares out the whole score
+    among fewer items. Rounded to 4 significant digits, so no returned score is 0.
     """
     s = np.asarray(scores, np.float64)
     chosen = np.asarray(chosen, np.int64)
@@ -140,6 +145,12 @@ def probabilities_of(
         return np.zeros(len(chosen))
     peak, slope = logit_scale(vals)
     slope /= temperature
+    if within is not None:
+        keep = finite & within
+        every, finite = False, keep
+        vals = s[keep]
+        if not len(vals):
+            return np.zeros(len(chosen))
     logits = np.subtract(vals, peak)
     logits *= slope  # in place: one catalogue-sized temporary fewer, the same numbers
     log_total = np.log(np.exp(logits).sum())

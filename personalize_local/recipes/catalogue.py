@@ -222,7 +222,7 @@ class RecipeInfo:
     # https://docs.aws.amazon.com/personalize/latest/dg/API_CreateBatchInferenceJob.html
     batchable: bool = True  # CreateBatchInferenceJob accepts it (if its type allows batch)
     updatable: bool = False  # CreateSolutionVersion takes trainingMode UPDATE
-    v2: bool = False  # transformer-based v2 recipe: scores normalised over the answer
+    v2: bool = False  # transformer-based v2 recipe: scores only its best items (runtime.scoring)
     trending: bool = False  # scores trends at request time from the newest event
     explores: bool = False  # campaigns get the itemExplorationConfig defaults
     incremental: bool = False  # CreateSolution takes performIncrementalUpdate
@@ -240,12 +240,11 @@ class RecipeInfo:
     @property
     def softmax_scores(self) -> bool:
         """Scores are one softmax of the model's logits: over the whole catalogue for
-        GetRecommendations (v1 User-Personalization), over the input list for
+        GetRecommendations (User-Personalization; v2 over its best items), over the input list for
         GetPersonalizedRanking ("identical ... except that it only considers the input items",
         https://docs.aws.amazon.com/personalize/latest/dg/rankings.html); training fits their
         temperature (`evaluation.calibration`)."""
-        scored = self.recipe_type in ("USER_PERSONALIZATION", "PERSONALIZED_RANKING")
-        return scored and not self.v2
+        return self.recipe_type in ("USER_PERSONALIZATION", "PERSONALIZED_RANKING")
 
     @property
     def tunable_hyperparameters(self) -> tuple[ParamSpec, ...]:

@@ -184,20 +184,32 @@ def _item_list(answer: scoring.Answer, metadata: list, v2: bool) -> list[dict[st
     """The answer's ``itemList`` in its wire form (`Wire`): PredictedItem's members in their
     order (itemId, score, promotionName, metadata, reason), absent ones left out."""
     scores = answer.scores
-    if scores is not None and not answer.promoted and all(m is None for m in metadata):
+    marked = answer.promoted or answer.explored or answer.placeholders
+    if scores is not None and not marked and all(m is None for m in metadata):
         return [{"itemId": i, "score": p} for i, p in zip(answer.ids, scores, strict=True)]
     items: list[dict[str, Any]] = []
     for position, (item, meta) in enumerate(zip(answer.ids, metadata, strict=True)):
         row: dict[str, Any] = {"itemId": item}
-        if scores is not None:
+        placeholder = position in answer.placeholders
+        if scores is not None and not placeholder:
             row["score"] = scores[position]
         promoted = position in answer.promoted
         if promoted and answer.promotion is not None:
             row["promotionName"] = answer.promotion
         if meta is not None:
             row["metadata"] = meta
-        if promoted and v2:
-            row["reason"] = ["Promoted item"]
+        # PredictedItem.reason, User-Personalization-v2 only (botocore's documentation).
+        reasons = [
+            reason
+            for reason, present in (
+                ("Promoted item", promoted),
+                ("Exploration", position in answer.explored),
+                ("Popular item", placeholder),
+            )
+            if present
+        ]
+        if reasons and v2:
+            row["reason"] = reasons
         items.append(row)
     return items
 
@@ -259,11 +271,12 @@ def _recommend(
         mask = _filter_mask(found, filter_values, user_id, history, item_id)
         if recommender:
             mask = recommenders.without_consumed(dep.recipe, dep.model, history, mask)
-    scores = scoring.request_scores(dep, history, user_id, item_id)
+    exploit = scoring.request_scores(dep, history, user_id, item_id)
+    scores = scoring.explored(dep, exploit, history, user_id or "")
     # Top-k and softmax read only this request's arrays: outside the lock, so they overlap
     # the next request's scoring.
     if promotion is None:
-        return scoring.top_items(dep, scores, mask, n)
+        return scoring.top_items(dep, scores, mask, n, exploit)
     with scoring.SCORING:
         assert found.promotion_filter is not None
         promoted = scoring.filter_mask(
@@ -279,7 +292,15 @@ def _recommend(
         name = promotion["name"]
         rng = dep.rng("promotion", user_id or "", item_id or "", len(history.items), name)
         return scoring.promoted_items(
-            dep, scores, mask, promoted, n, int(promotion["percentPromotedItems"]), name, rng
+            dep,
+            scores,
+            mask,
+            promoted,
+            n,
+            int(promotion["percentPromotedItems"]),
+            name,
+            rng,
+            exploit,
         )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 import numpy as np
@@ -26,7 +26,6 @@ from ..models.base import (
     TrainedModel,
     catalogue_logits,
     probabilities_of,
-    to_probabilities,
     top_k,
 )
 from ..models.engine import PreparedHistory, UserPersonalizationModel
@@ -36,6 +35,11 @@ from ..serving.histories import History
 
 #: Recipes whose answers carry no scores (observed on the service, real time and batch alike).
 UNSCORED = ("RELATED_ITEMS", "POPULAR_ITEMS")
+#: User-Personalization-v2 "generates scores for a subset of your items" whose total is 1
+#: (https://docs.aws.amazon.com/personalize/latest/dg/how-recommendation-scoring-works.html).
+#: The subset's size is not published; inferred: the largest answer GetRecommendations gives
+#: (numResults ≤ 500), its best items by the model, so every item an answer can hold is scored.
+V2_CANDIDATES = 500
 #: Score-matrix cells per model call in `history_scores`: a few MB, where measured throughput
 #: on ml-latest-small was best (larger blocks are slower: the dense steps leave the cache).
 _BLOCK_CELLS = 1_000_000
@@ -114,12 +118,18 @@ class Answer:
     """Item ids, best first, and their scores as the service writes them (None: unscored).
 
     With a promotion, ``promoted`` holds the positions of the promoted items in ``ids``.
+    User-Personalization-v2 also says why an item is there (PredictedItem ``reason``):
+    ``explored`` holds the positions exploration brought in, ``placeholders`` those of the
+    popular items that fill a filtered list; placeholders have no score for the user
+    (``scores`` holds 0.0 there so the list stays aligned; the wire leaves it out).
     """
 
     ids: list[str]
     scores: list[float] | None
     promoted: tuple[int, ...] = ()
     promotion: str | None = None
+    explored: tuple[int, ...] = ()
+    placeholders: tuple[int, ...] = ()
 
 
 def history_scores(
@@ -189,7 +199,7 @@ def explored(dep: Deployment, scores: np.ndarray, history: History, user_id: str
 def request_scores(
     dep: Deployment, history: History, user_id: str | None, item_id: str | None
 ) -> np.ndarray:
-    """The model's scores for one GetRecommendations request (before filters).
+    """The model's scores for one GetRecommendations request (before exploration and filters).
 
     Takes `SCORING` itself: call it without holding it.
     """
@@ -209,7 +219,7 @@ def request_scores(
         else:
             with SCORING:
                 scores = next(history_scores(model, [history]))
-        return explored(dep, scores, history, user_id or "")
+        return scores
     with SCORING:
         if kind == "RELATED_ITEMS":
             return np.asarray(model.score_related(item_id or ""), np.float64)  # required
@@ -235,15 +245,71 @@ def filter_mask(
     return item_mask(parsed, values, dep.catalog, user)
 
 
-def top_items(dep: Deployment, scores: np.ndarray, mask: np.ndarray | None, n: int) -> Answer:
+def top_items(
+    dep: Deployment,
+    scores: np.ndarray,
+    mask: np.ndarray | None,
+    n: int,
+    exploit: np.ndarray | None = None,
+) -> Answer:
     """The ``n`` best items the mask allows, with softmax scores unless the recipe has none.
 
-    v1 recipes normalise over the whole catalogue, v2 over the items returned.
+    v1 normalises over every item the mask allows, v2 over its `answer_pool` (see `filled` for
+    a list its filter leaves short). ``exploit`` is the scores before exploration
+    (`explored`): v2 says which items exploration brought in.
     """
     scores = np.asarray(scores, np.float64)
-    if mask is not None:
-        scores = np.where(mask, scores, -np.inf)
-    return _answer(dep, scores, top_k(scores, n))
+    pool = answer_pool(dep, scores, mask)
+    chosen = top_k(_within(scores, pool), n)
+    answer = _answer(dep, scores, chosen, pool)
+    if not dep.recipe.v2:
+        return answer
+    plain = chosen if exploit is None or exploit is scores else top_k(_within(exploit, pool), n)
+    explored_at = tuple(int(p) for p in np.flatnonzero(~np.isin(chosen, plain)))
+    return filled(dep, replace(answer, explored=explored_at), chosen, scores, mask, n)
+
+
+def answer_pool(dep: Deployment, scores: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
+    """The items an answer is picked from and normalised over (None: the whole catalogue).
+
+    v1: what the mask allows. v2 scores only its `V2_CANDIDATES` best items, chosen before the
+    filter, as a model that retrieves candidates and then filters them would.
+    """
+    if not dep.recipe.v2:
+        return mask
+    subset = np.zeros(len(scores), bool)
+    subset[top_k(scores, V2_CANDIDATES)] = True
+    return subset if mask is None else subset & mask
+
+
+def filled(
+    dep: Deployment,
+    answer: Answer,
+    taken: np.ndarray,
+    scores: np.ndarray,
+    mask: np.ndarray | None,
+    n: int,
+) -> Answer:
+    """A v2 answer its filter left short of ``n``, topped up with placeholders: "popular items,
+    based on interactions data, that satisfy your filter criteria. They don't have a relevance
+    score for the user" (botocore's PredictedItem.reason; how-recommendation-scoring-works).
+    Items the model rules out (``-inf``, e.g. already seen) are no placeholders either."""
+    missing = n - len(answer.ids)
+    if missing <= 0 or mask is None:
+        return answer
+    popular = np.where(mask & np.isfinite(scores), dep.model.popularity, -np.inf)
+    filler = top_k(popular, missing, exclude=taken)
+    assert answer.scores is not None
+    return replace(
+        answer,
+        ids=answer.ids + [str(i) for i in dep.model.item_ids[filler]],
+        scores=answer.scores + [0.0] * len(filler),
+        placeholders=tuple(range(len(answer.ids), len(answer.ids) + len(filler))),
+    )
+
+
+def _within(scores: np.ndarray, pool: np.ndarray | None) -> np.ndarray:
+    return scores if pool is None else np.where(pool, scores, -np.inf)
 
 
 def promoted_items(
@@ -255,6 +321,7 @@ def promoted_items(
     percent: int,
     name: str,
     rng: np.random.Generator,
+    exploit: np.ndarray | None = None,
 ) -> Answer:
     """``n`` items of which ``percent`` % (rounded up) are promoted (promoting-items).
 
@@ -262,15 +329,16 @@ def promoted_items(
     request filter (``mask``) applies only to the others. Promoted items take random
     positions among the others but keep their own order; when too few items pass the
     promotion filter, as many as pass are promoted and the others fill the list. Scores are
-    the model's for every item, normalised over what the request may return (either filter).
+    the model's for every item, normalised over what the request may return (either filter;
+    v2: its `answer_pool` and the promoted items).
     """
     scores = np.asarray(scores, np.float64)
     # The guide gives a percentage of the recommended items; rounding up (inferred) makes any
     # percentage promote at least one item.
     wanted = min(n, math.ceil(n * percent / 100))
     promoted = top_k(np.where(promotion_mask, scores, -np.inf), wanted)
-    allowed = scores if mask is None else np.where(mask, scores, -np.inf)
-    rest = top_k(allowed, n - len(promoted), exclude=promoted)
+    pool = answer_pool(dep, scores, mask)
+    rest = top_k(_within(scores, pool), n - len(promoted), exclude=promoted)
     total = len(promoted) + len(rest)
     slots = np.sort(rng.choice(total, size=len(promoted), replace=False))
     is_promoted = np.zeros(total, bool)
@@ -278,24 +346,36 @@ def promoted_items(
     order = np.empty(total, np.int64)
     order[is_promoted] = promoted
     order[~is_promoted] = rest
-    domain = scores if mask is None else np.where(mask | promotion_mask, scores, -np.inf)
-    return _answer(dep, domain, order, tuple(int(i) for i in slots), name)
+    reach = None
+    if pool is not None:
+        reach = pool.copy() if dep.recipe.v2 else pool | promotion_mask
+        reach[promoted] = True
+    answer = _answer(dep, scores, order, reach, tuple(int(i) for i in slots), name)
+    if not dep.recipe.v2:
+        return answer
+    explored_at: tuple[int, ...] = ()
+    if exploit is not None and exploit is not scores:
+        plain = top_k(_within(exploit, pool), len(rest), exclude=promoted)
+        fresh = rest[~np.isin(rest, plain)]
+        explored_at = tuple(int(p) for p in np.flatnonzero(np.isin(order, fresh) & ~is_promoted))
+    return filled(dep, replace(answer, explored=explored_at), order, scores, mask, n)
 
 
 def _answer(
     dep: Deployment,
     scores: np.ndarray,
     chosen: np.ndarray,
+    pool: np.ndarray | None,
     promoted: tuple[int, ...] = (),
     promotion: str | None = None,
 ) -> Answer:
+    """The chosen items and their scores: the model's logits (over its whole catalogue)
+    shared out among the ``pool`` (None: every item)."""
     ids = [str(i) for i in dep.model.item_ids[chosen]]
     if dep.recipe.recipe_type in UNSCORED:
         return Answer(ids, None, promoted, promotion)
-    if dep.recipe.v2:
-        picked = to_probabilities(scores[chosen])
-    else:
-        picked = probabilities_of(scores, chosen, temperature=dep.model.score_temperature)
+    temperature = dep.model.score_temperature
+    picked = probabilities_of(scores, chosen, temperature=temperature, within=pool)
     return Answer(ids, [float(p) for p in picked], promoted, promotion)
 
 
@@ -317,7 +397,7 @@ def rank(
     (``-inf``, e.g. already seen) still belong in a ranking of an explicit list: they go last
     among the known items, below the lowest finite score.
     """
-    model, recipe = dep.model, dep.recipe
+    model = dep.model
     candidates = list(dict.fromkeys(str(i) for i in input_list))
     index = model.item_index(candidates)
     if mask is not None:
@@ -325,18 +405,13 @@ def rank(
         candidates = [c for c, k in zip(candidates, keep, strict=True) if k]
         index = index[keep]
     known = np.flatnonzero(index >= 0)
-    if recipe.v2:
-        s = np.asarray(scores, np.float64)[index[known]]
-    else:
-        # GetRecommendations' logits, restricted to the input items (rankings.html).
-        s = catalogue_logits(scores, model.score_temperature)[index[known]]
+    # GetRecommendations' logits, restricted to the input items, for v1 and v2 alike
+    # (rankings.html).
+    s = catalogue_logits(scores, model.score_temperature)[index[known]]
     finite_min = s[np.isfinite(s)].min(initial=0.0)
     s = np.where(np.isfinite(s), s, finite_min - 1.0)
     order = np.lexsort((known, -s))
-    if recipe.v2:
-        probabilities = to_probabilities(s[order])
-    else:
-        probabilities = np.round(np.exp(s[order] - logsumexp(s[order])), 7)
+    probabilities = np.round(np.exp(s[order] - logsumexp(s[order])), 7)
     return Ranking(
         ids=[candidates[i] for i in known[order]],
         scores=[float(p) for p in probabilities],

@@ -84,9 +84,11 @@ def history(
 
 
 def recommend(dep: Deployment, user: History, n: int = 25) -> scoring.Answer:
-    """GetRecommendations for a user (User-Personalization, popular items)."""
-    scores = scoring.request_scores(dep, user, "user", None)
-    return scoring.top_items(dep, scores, None, n)
+    """GetRecommendations for a user (User-Personalization, popular items), exploring as the
+    campaign's config says."""
+    exploit = scoring.request_scores(dep, user, "user", None)
+    scores = scoring.explored(dep, exploit, user, "user")
+    return scoring.top_items(dep, scores, None, n, exploit)
 
 
 def related(dep: Deployment, item_id: str, n: int = 25) -> scoring.Answer:

@@ -51,7 +51,7 @@ def test_accuracy_floor(ml100k_positive, recipe, metric, floor):
 
 def test_scores_are_calibrated_on_the_held_out_users(ml100k_positive):
     """The served scores' temperature is fitted where scores are a softmax of the model's
-    logits (v1 User-Personalization, Personalized-Ranking) and 1 elsewhere. bench/RESULTS.md
+    logits (User-Personalization v1 and v2, Personalized-Ranking) and 1 elsewhere. bench/RESULTS.md
     ("Score calibration") measures 1.37 on this data: the scale-free rule alone put the top
     item at 0.23 where the held-out users make 0.076 likely, as the real HRNN's 0.0775."""
     up = evaluate_solution("aws-user-personalization", ml100k_positive, {}, {}, 0)
@@ -59,5 +59,9 @@ def test_scores_are_calibrated_on_the_held_out_users(ml100k_positive):
     assert up.metrics == solution_metrics(
         "aws-user-personalization", ml100k_positive, {}, {}, 0
     )  # calibration changes no metric
-    for recipe in ("aws-user-personalization-v2", "aws-sims"):
-        assert evaluate_solution(recipe, ml100k_positive, {}, {}, 0).temperature == 1.0
+    assert (
+        1.2
+        < evaluate_solution("aws-user-personalization-v2", ml100k_positive, {}, {}, 0).temperature
+        < 1.7
+    )
+    assert evaluate_solution("aws-sims", ml100k_positive, {}, {}, 0).temperature == 1.0

@@ -23,29 +23,38 @@ def _through_to_wire(answer: Answer, metadata: list, v2: bool) -> dict[str, Any]
         row: dict[str, Any] = {"itemId": item}
         if metadata[position] is not None:
             row["metadata"] = metadata[position]
+        reasons = []
         if position in answer.promoted:
-            if v2:
-                row["reason"] = ["Promoted item"]
+            reasons.append("Promoted item")
             row["promotionName"] = answer.promotion
-        if answer.scores is not None:
+        if position in answer.explored:
+            reasons.append("Exploration")
+        if position in answer.placeholders:
+            reasons.append("Popular item")
+        elif answer.scores is not None:
             row["score"] = answer.scores[position]
+        if reasons and v2:
+            row["reason"] = reasons
         items.append(row)
     return to_wire({"recommendationId": "RID-1", "itemList": items}, SHAPE)
 
 
 @pytest.mark.parametrize(
-    ("scored", "promoted", "with_metadata", "v2"),
-    list(itertools.product([True, False], repeat=4)),
+    ("scored", "promoted", "with_metadata", "v2", "marked"),
+    list(itertools.product([True, False], repeat=5)),
 )
 def test_the_item_list_is_what_to_wire_writes(
-    scored: bool, promoted: bool, with_metadata: bool, v2: bool
+    scored: bool, promoted: bool, with_metadata: bool, v2: bool, marked: bool
 ) -> None:
+    """``marked``: v2's explored items and unscored placeholders (scored answers only)."""
     ids = ["i1", "i2", "i3"]
     answer = Answer(
         ids,
-        [0.5, 0.25, 1.2e-05] if scored else None,
+        [0.5, 0.25, 0.0 if marked else 1.2e-05] if scored else None,
         (0, 2) if promoted else (),
         "promo" if promoted else None,
+        explored=(0, 1) if marked and scored else (),
+        placeholders=(2,) if marked and scored else (),
     )
     metadata = [{"GENRE": "Comedy"}, {}, {"GENRE": ""}] if with_metadata else [None] * len(ids)
 

@@ -13,6 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib import font_manager
@@ -76,6 +77,19 @@ def test_response_tables_for_both_runtime_calls():
     table = display.response_table(ranking, MOVIES)
     assert table.SCORE.tolist() == [0.9, 0.1]
     assert display.response_table({"itemList": []}, MOVIES).empty
+    assert "REASON" not in table
+
+
+def test_v2_reasons_and_placeholders_show():
+    """User-Personalization-v2 says why an item is there; a placeholder has no score."""
+    items = [
+        {"itemId": "3", "score": 0.4},
+        {"itemId": "2", "score": 0.1, "reason": ["Exploration"]},
+        {"itemId": "1", "reason": ["Popular item"]},
+    ]
+    table = display.response_table({"itemList": items}, MOVIES)
+    assert table.SCORE.tolist()[:2] == [0.4, 0.1] and np.isnan(table.SCORE.iloc[2])
+    assert table.REASON.tolist() == ["", "Exploration", "Popular item"]
 
 
 def test_side_by_side_headers_are_plain_strings():

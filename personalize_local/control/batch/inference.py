@@ -71,8 +71,9 @@ class Inference:
         return out
 
     def _recommend(self, line: Line, history: History, scores: np.ndarray) -> dict[str, Any]:
-        scores = scoring.explored(self.dep, scores, history, line.user_id or "")
-        return _items(scoring.top_items(self.dep, scores, self._mask(line, history), self.n))
+        explored = scoring.explored(self.dep, scores, history, line.user_id or "")
+        mask = self._mask(line, history)
+        return _items(scoring.top_items(self.dep, explored, mask, self.n, scores))
 
     def _rank(self, line: Line, history: History, scores: np.ndarray) -> dict[str, Any]:
         ranked = scoring.rank(self.dep, scores, line.item_list, self._mask(line, history))
@@ -91,6 +92,8 @@ class Inference:
 
 
 def _items(answer: scoring.Answer) -> dict[str, Any]:
+    # A v2 placeholder has no score; its 0.0 keeps the two lists aligned (inferred, as for
+    # ranking items that were not in training).
     out: dict[str, Any] = {"recommendedItems": answer.ids}
     if answer.scores is not None:
         out["scores"] = answer.scores
