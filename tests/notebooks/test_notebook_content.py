@@ -212,3 +212,18 @@ def test_user_personalization_beats_popularity_as_02_says():
         column = header.index(metric)
         up, popularity = rows["user-personalization"][column], rows["popularity"][column]
         assert float(up) > float(popularity), metric
+
+
+def test_the_recommendation_scores_have_the_service_shape():
+    """03's User-Personalization-v2 answer: scores share out a subset of the catalogue (the
+    guide: they sum to 1 over it), so the first is a few hundredths to a few tenths, and they
+    fall strictly with no zero (how-recommendation-scoring-works)."""
+    text = cell_output(
+        "03_Deploying_Campaigns_getRecommendation.ipynb", '"user-personalization-v2"]'
+    )
+    # The table's text form wraps: the SCORE column is in the block under its header.
+    block = text[text.index("SCORE") :].splitlines()
+    scores = [float(line.split()[-1]) for line in block if re.match(r"^\d+\s", line)]
+    assert len(scores) == 10
+    assert 0.01 <= scores[0] <= 0.5
+    assert all(a > b > 0 for a, b in zip(scores, scores[1:], strict=False))
