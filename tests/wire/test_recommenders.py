@@ -59,13 +59,15 @@ def watched(payload: bytes, user: str) -> set[str]:
     return {r[1] for r in rows if r[0] == user and r[2] == "Watch"}
 
 
-def vod_group(aws: SimpleNamespace, payload: bytes, with_items: bool = True) -> str:
+def vod_group(
+    aws: SimpleNamespace, payload: bytes, with_items: bool = True, items: int = 60
+) -> str:
     """A VIDEO_ON_DEMAND group with domain schemas and imported Interactions (and Items)."""
     workshop_bucket(aws)
     group = dataset_group(aws, "vod", domain=VOD)
     kinds = [("Interactions", INTERACTIONS, payload)]
     if with_items:
-        kinds.append(("Items", VOD_ITEMS, items_csv()))
+        kinds.append(("Items", VOD_ITEMS, items_csv(items)))
     for kind, body, data in kinds:
         dataset = aws.personalize.create_dataset(
             name=kind.lower(),
@@ -257,6 +259,48 @@ def test_recommenders_train_serve_stop_start_update_delete(aws, server):
     with pytest.raises(ClientError) as info:
         aws.runtime.get_recommendations(recommenderArn=trending)
     assert error_code(info) == "ResourceNotFoundException"
+
+
+def test_watched_filter_reads_the_newest_100_watch_events(aws):
+    """The live guide: "When filtering, Amazon Personalize considers at most 100 item
+    interactions per user per event type"
+    (https://docs.aws.amazon.com/personalize/latest/dg/VIDEO_ON_DEMAND-use-cases.html). A video
+    watched before the user's 100 newest Watch events can come back, as Forrest Gump (user 1's
+    185th newest watch) did for user 1 of ml-latest-small in the aws-samples VOD notebook.
+    """
+    payload = watches(items=240)
+    t = 1_700_000_000  # after every other event
+    binge = [f"i{2 * n}" for n in range(110)]  # oldest first, all of the even cluster
+    rows = [f"binge,{item},Watch,1.0,{t + n}" for n, item in enumerate(binge)]
+    rows += [f"binge,i{2 * n + 1},Click,1.0,{t + 200 + n}" for n in range(10)]  # not Watch
+    payload += ("\n".join(rows) + "\n").encode()
+    group = vod_group(aws, payload, items=240)
+    arn = recommender(aws, group, "aws-vod-more-like-x", "more-like")
+    assert settled(aws, arn)["status"] == "ACTIVE", described(aws, arn).get("failureReason")
+
+    def answer() -> set[str]:
+        found = aws.runtime.get_recommendations(
+            recommenderArn=arn, userId="binge", itemId="i230", numResults=500
+        )
+        return set(ids(found))
+
+    newest, older = set(binge[10:]), set(binge[:10])
+    first = answer()
+    assert not first & newest  # the newest 100 Watch events are filtered
+    assert older <= first  # the 10 before them are not
+    assert {f"i{2 * n + 1}" for n in range(10)} <= first  # Click events are not Watch events
+    # A Watch recorded with PutEvents is the newest: its video goes, and the one that was the
+    # 100th newest comes back.
+    tracker = aws.personalize.create_event_tracker(name="t", datasetGroupArn=group)
+    aws.events.put_events(
+        trackingId=tracker["trackingId"],
+        userId="binge",
+        sessionId="s",
+        eventList=[{"eventType": "Watch", "itemId": binge[0], "sentAt": t + 1000}],
+    )
+    second = answer()
+    assert binge[0] not in second and binge[10] in second
+    assert not second & set(binge[11:])
 
 
 def test_too_few_events_of_the_required_type_fail_creation(aws):
