@@ -8,6 +8,7 @@ run (``make nbval``) re-executes them against personalize-local and compares the
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -226,4 +227,4 @@ def test_the_recommendation_scores_have_the_service_shape():
     scores = [float(line.split()[-1]) for line in block if re.match(r"^\d+\s", line)]
     assert len(scores) == 10
     assert 0.01 <= scores[0] <= 0.5
-    assert all(a > b > 0 for a, b in zip(scores, scores[1:], strict=False))
+    assert all(a > b > 0 for a, b in itertools.pairwise(scores))
