@@ -30,7 +30,12 @@ Per family:
   seen items are ranked by their score like any other (a ranking has no "seen" rule). The
   service does not document this; its ranking coverage equals Popularity-Count's (0.0136 on
   the seed workshop's ML-1M: 25 items) and is ~0.004 on the POC, which points to a small
-  popular candidate set.
+  popular candidate set. The HRNN-based recipes (`RecipeInfo.hrnn_based`) train on every event,
+  where the others train on actions like the split (step 1): on the POC's click + watch pairs
+  the HRNN learns that items repeat and ranks the candidates the user just had first, which
+  reproduces the real POC ranking runs (about popularity order; bench/RESULTS.md, "Where we
+  guessed"), while on one event per rating (the seed workshop's ML-1M) it keeps its lift over
+  popularity. Inferred from those runs; the guide does not say it.
 * USER_SEGMENTATION and Trending-Now: see `personalize_local.evaluation.segmentation`.
 
 NDCG's ideal list is the top 25 sorted by relevance (`metrics.ndcg_at_k` with
@@ -52,7 +57,7 @@ the guide's. Values are rounded to 4 decimals, with the service's metric names.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -123,9 +128,7 @@ def default_discount(prep: Prepared) -> str:
     """NDCG's rank discount for a recipe: `metrics.ORIGINAL` for the HRNN-based recipes (the
     legacy HRNN recipes and Personalized-Ranking v1; v2 is transformer-based), else the
     guide's (module docstring)."""
-    recipe = prep.recipe
-    hrnn_ranking = recipe.recipe_type == PERSONALIZED_RANKING and not recipe.v2
-    return M.ORIGINAL if recipe.retired or hrnn_ranking else M.STANDARD
+    return M.ORIGINAL if prep.recipe.hrnn_based else M.STANDARD
 
 
 def _batched_scores(model: TrainedModel, histories: list[np.ndarray], weights: list[np.ndarray]):
@@ -284,7 +287,15 @@ def user_split(prep: Prepared, seed: int, holdout: str | None = None) -> UserHol
 
     ``holdout`` defaults to the family's (`default_holdout`).
     """
-    return hold_out_users(split_data(prep), seed, holdout or default_holdout(prep))
+    data = split_data(prep)
+    split = hold_out_users(data, seed, holdout or default_holdout(prep))
+    if prep.recipe.hrnn_based and data is not prep.data:
+        # The HRNN engine trains on every event (`EngineSettings.one_step_per_moment`); the
+        # test users' inputs and truth stay actions, as for every recipe.
+        is_test = np.zeros(prep.data.n_users, bool)
+        is_test[split.test_users] = True
+        split = replace(split, train=prep.data.subset(~is_test[prep.data.user_idx]))
+    return split
 
 
 def solution_metrics(

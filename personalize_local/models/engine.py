@@ -91,6 +91,11 @@ class EngineSettings:
     rule_out_seen : bool
         False for Personalized-Ranking: a ranking orders every input item by the model's
         score, seen or not (the service has no "already seen" rule of its own).
+    one_step_per_moment : bool
+        Several events of one user, item and timestamp (a ``click`` and a ``watch`` written
+        for one rating) train as one step (`InteractionData.collapse_simultaneous`). False
+        for the HRNN-based recipes, which read every event as a step and so learn from such
+        pairs that items repeat (`RecipeInfo.hrnn_based`).
     calibrate_repeats : bool
         Choose the repeat mix on training users (otherwise the mix is the repeat rate ρ).
     popularity_prior : float
@@ -114,6 +119,7 @@ class EngineSettings:
     als_alpha: float = 10.0
     repeat_floor: float = 0.01
     rule_out_seen: bool = True
+    one_step_per_moment: bool = True
     repeat_lags: int = 32
     calibrate_repeats: bool = True
     popularity_prior: float = 0.01
@@ -224,7 +230,8 @@ class UserPersonalizationModel(TrainedModel):
         """
         # Several event types of one action (same item, same timestamp) are one step of the
         # sequence, not a repeat (see `InteractionData.collapse_simultaneous`).
-        data = data.collapse_simultaneous()
+        if settings.one_step_per_moment:
+            data = data.collapse_simultaneous()
         seqs = Sequences.from_data(data)
         x = binary_matrix(seqs, data.n_items)
         support = np.diff(x.tocsc().indptr).astype(np.float64)

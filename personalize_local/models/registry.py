@@ -173,6 +173,8 @@ def _engine(
     """The UP engine's settings and keyword arguments (rewards from the objective)."""
     rewards, weight = _objective(prep)
     settings = settings or engine_settings(prep.config)
+    if prep.recipe.hrnn_based:
+        settings = dataclasses.replace(settings, one_step_per_moment=False)
     kw = {
         "recipe": prep.recipe.name,
         "selection": prep.selection,

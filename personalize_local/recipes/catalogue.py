@@ -247,6 +247,16 @@ class RecipeInfo:
         return self.recipe_type in ("USER_PERSONALIZATION", "PERSONALIZED_RANKING")
 
     @property
+    def hrnn_based(self) -> bool:
+        """The recipes on the HRNN engine: the legacy HRNN recipes and Personalized-Ranking v1
+        ("a hierarchical recurrent neural network (HRNN) recipe",
+        https://docs.aws.amazon.com/personalize/latest/dg/personalized-ranking-recipes.html);
+        v2 is transformer-based. Their published metrics differ from the current recipes' in
+        how they were scored and trained (`personalize_local.evaluation.solution_metrics`)."""
+        hrnn_ranking = self.recipe_type == "PERSONALIZED_RANKING" and not self.v2
+        return self.retired or hrnn_ranking
+
+    @property
     def tunable_hyperparameters(self) -> tuple[ParamSpec, ...]:
         """The hyperparameters HPO may tune, with their default ranges."""
         return tuple(p for p in self.hyperparameters if p.tunable)

@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 
 from personalize_local.evaluation import solution_metrics
-from personalize_local.models import InteractionData
+from personalize_local.models import InteractionData, train
 from tests.recipes.conformance import ITEM_LIST_KEYS
-from tests.recipes.synthetic import clustered, clustered_frames
+from tests.recipes import served
+from tests.recipes.synthetic import clustered, clustered_frames, item_id
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +74,37 @@ def test_simultaneous_event_types_are_one_step():
     a = solution_metrics("aws-user-personalization", doubled, {}, {}, 0)
     b = solution_metrics("aws-user-personalization", single, {}, {}, 0)
     assert a == b
+
+
+def test_hrnn_ranking_reads_every_event_and_learns_repeats():
+    """Personalized-Ranking (HRNN-based) reads a click and a watch of one moment as two steps,
+    so it learns that items repeat and ranks the item the user just had first; trained on one
+    event per action it ranks the items the user had last. User-Personalization reads one step either way."""
+    inter, items = clustered_frames()
+    doubled = InteractionData.from_frames(
+        pd.concat(
+            [inter.assign(EVENT_TYPE="click"), inter.assign(EVENT_TYPE="watch")],
+            ignore_index=True,
+        ),
+        items,
+    )
+    single = InteractionData.from_frames(inter.assign(EVENT_TYPE="click"), items)
+    assert train("aws-personalized-ranking", doubled, {}, {}, seed=0).repeat > 0.4
+    assert train("aws-user-personalization", doubled, {}, {}, seed=0).repeat == 0
+    assert train("aws-personalized-ranking", single, {}, {}, seed=0).repeat == 0
+    # A user who just had i0_0 … i0_2 (a click and a watch each); the list also holds their
+    # cluster's other items.
+    had = [item_id(0, k) for k in range(3)]
+    user = served.history([i for i in had for _ in range(2)], times=[0, 0, 1, 1, 2, 2])
+    candidates = [item_id(0, k) for k in range(12)]
+
+    def ranked(data: InteractionData) -> list[str]:
+        model = train("aws-personalized-ranking", data, {}, {}, seed=0)
+        return served.rank(served.deployed(model), user, candidates).ids
+
+    # The pairs repeat at once (a watch right after its click): the latest item comes first.
+    assert ranked(doubled)[0] == had[-1]
+    assert set(ranked(single)[-3:]) == set(had)
 
 
 def test_coverage_counts_metadata_only_items():
