@@ -7,8 +7,8 @@ import pytest
 
 from personalize_local.evaluation import solution_metrics
 from personalize_local.models import InteractionData, train
-from tests.recipes.conformance import ITEM_LIST_KEYS
 from tests.recipes import served
+from tests.recipes.conformance import ITEM_LIST_KEYS
 from tests.recipes.synthetic import clustered, clustered_frames, item_id
 
 
@@ -79,7 +79,8 @@ def test_simultaneous_event_types_are_one_step():
 def test_hrnn_ranking_reads_every_event_and_learns_repeats():
     """Personalized-Ranking (HRNN-based) reads a click and a watch of one moment as two steps,
     so it learns that items repeat and ranks the item the user just had first; trained on one
-    event per action it ranks the items the user had last. User-Personalization reads one step either way."""
+    event per action it ranks the items the user had last. User-Personalization reads one
+    step either way."""
     inter, items = clustered_frames()
     doubled = InteractionData.from_frames(
         pd.concat(
