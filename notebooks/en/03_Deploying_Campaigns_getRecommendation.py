@@ -205,6 +205,24 @@ cold_recs = [i["itemId"] for i in response["itemList"] if i["itemId"] in cold]
 display.recommendation_table(cold_recs[:5], movies)
 
 # %% [markdown]
+# **v2 also says why.** Items in a User-Personalization-v2 answer can carry a `reason`: `Exploration` for an item exploration brought in, `Promoted item` for a promotion's item, `Popular item` for a popular item that fills a list a filter emptied ([PredictedItem](https://docs.aws.amazon.com/personalize/latest/dg/API_RS_PredictedItem.html)). Here are the items of the v2 campaign's top 50 that carry one.
+
+# %%
+from collections import Counter
+
+response = runtime.get_recommendations(
+    campaignArn=campaign_arns["user-personalization-v2"], userId=user_id, numResults=50
+)
+with_reason = [i for i in response["itemList"] if "reason" in i]
+reasons = Counter(r for i in with_reason for r in i["reason"])
+print(tr("이유가 붙은 항목", "items with a reason"), len(with_reason), dict(reasons))
+print(tr("그중 콜드 항목", "of them cold"), sum(i["itemId"] in cold for i in with_reason))
+display.response_table({"itemList": with_reason[:5]}, movies)
+
+# %% [markdown]
+# In the output above, every item with a reason came in through exploration (`Exploration`). The cold items (the count above) are among them; the others are new enough to explore too: items that first appeared in the interactions data less than `explorationItemAgeCutOff` (30 days by default) ago. This request has no promotion and no filter, so no other reason appears. `explorationWeight` (0.3 by default) is not the share of the list that explores: the docs describe it as how much to explore, more the closer it is to 1.
+
+# %% [markdown]
 # ## 5. Filters
 #
 # Filters apply business rules at request time, without retraining:

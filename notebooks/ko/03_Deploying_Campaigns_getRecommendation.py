@@ -205,6 +205,24 @@ cold_recs = [i["itemId"] for i in response["itemList"] if i["itemId"] in cold]
 display.recommendation_table(cold_recs[:5], movies)
 
 # %% [markdown]
+# **v2는 추천한 이유도 알려 줍니다.** User-Personalization-v2 응답의 항목에는 `reason`이 붙을 수 있습니다. 탐색으로 들어온 항목은 `Exploration`, 프로모션 항목은 `Promoted item`, 필터가 목록을 비워 채워 넣은 인기 항목은 `Popular item`입니다([PredictedItem](https://docs.aws.amazon.com/personalize/latest/dg/API_RS_PredictedItem.html)). v2 캠페인의 상위 50개에서 이유가 붙은 항목만 봅니다.
+
+# %%
+from collections import Counter
+
+response = runtime.get_recommendations(
+    campaignArn=campaign_arns["user-personalization-v2"], userId=user_id, numResults=50
+)
+with_reason = [i for i in response["itemList"] if "reason" in i]
+reasons = Counter(r for i in with_reason for r in i["reason"])
+print(tr("이유가 붙은 항목", "items with a reason"), len(with_reason), dict(reasons))
+print(tr("그중 콜드 항목", "of them cold"), sum(i["itemId"] in cold for i in with_reason))
+display.response_table({"itemList": with_reason[:5]}, movies)
+
+# %% [markdown]
+# 위 출력에서 이유가 붙은 항목은 모두 탐색(`Exploration`)으로 들어온 항목입니다. 콜드 항목(위의 개수)이 그중에 있고, 나머지도 탐색 대상이 될 만큼 새로운 항목, 즉 상호 작용 데이터에 처음 나타난 지 `explorationItemAgeCutOff`(기본 30일)가 지나지 않은 항목입니다. 이 요청에는 프로모션도 필터도 없으므로 다른 이유는 없습니다. `explorationWeight`(기본 0.3)는 목록에서 탐색 항목이 차지하는 비율이 아닙니다. 문서는 이 값을 "얼마나 탐색할지"로 설명하며, 1에 가까울수록 더 많이 탐색합니다.
+
+# %% [markdown]
 # ## 5. 필터
 #
 # 필터(filter)는 다시 학습하지 않고 요청할 때 비즈니스 규칙을 적용합니다.

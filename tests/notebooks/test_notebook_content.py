@@ -228,3 +228,15 @@ def test_the_recommendation_scores_have_the_service_shape():
     assert len(scores) == 10
     assert 0.01 <= scores[0] <= 0.5
     assert all(a > b > 0 for a, b in itertools.pairwise(scores))
+
+
+def test_v2_reasons_are_exploration_as_03_says():
+    """03 says every v2 item with a reason came in through exploration, the cold items among
+    them: the printed counts hold that on the committed output."""
+    text = cell_output("03_Deploying_Campaigns_getRecommendation.ipynb", "with_reason = [")
+    counts = r"이유가 붙은 항목 (\d+) \{'Exploration': (\d+)\}\n그중 콜드 항목 (\d+)"
+    found = re.search(counts, text)
+    assert found, text[:300]
+    total, explored, cold = map(int, found.groups())
+    assert total == explored > 0
+    assert 0 < cold <= total
