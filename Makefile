@@ -67,7 +67,7 @@ workshop: install
 # Deploy the stack, run 00 → 06 as its notebook role with IAM enforced, and check that the role
 # grants exactly what the notebooks use (cloudformation/unused-grants.yaml lists the exceptions).
 workshop-as-stack-role: install
-	$(BIN)/python scripts/run_workshop.py --as-stack-role
+	$(BIN)/python scripts/stack_role.py
 
 # Maintainers: rebuild both languages' notebooks from notebooks/{ko,en}/*.py and refresh their
 # committed outputs (seeded).

@@ -324,17 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --lab: print and check the kernels' wiring, then stop (no JupyterLab needed)",
     )
-    parser.add_argument(
-        "--as-stack-role",
-        action="store_true",
-        help="deploy the stack, run 00-06 as its notebook role with IAM enforced, and check "
-        "least privilege (scripts/stack_role.py)",
-    )
     args = parser.parse_args(argv)
-    if args.as_stack_role:
-        import stack_role
-
-        return stack_role.main(args.seed, args.timeout, Path(args.out) / "stack-role")
     if args.dry_run and not args.lab:
         parser.error("--dry-run goes with --lab")
     if args.lab:

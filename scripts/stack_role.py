@@ -1,6 +1,6 @@
 """The workshop under the stack's notebook role, with IAM enforced, and least privilege measured.
 
-    .venv/bin/python scripts/run_workshop.py --as-stack-role   # make workshop-as-stack-role
+    .venv/bin/python scripts/stack_role.py   # make workshop-as-stack-role
 
 1. An administrator deploys ``cloudformation/PersonalizePOC.yaml`` through a plain endpoint of
    this process (moto's state is per process, so both endpoints see one account). moto's
@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import json
 import sys
@@ -268,8 +269,18 @@ def run(seed: int, timeout: int, out_dir: Path) -> Outcome:
     return Outcome(table, problems, denied, time.perf_counter() - started)
 
 
-def main(seed: int, timeout: int, out_dir: Path) -> int:
-    outcome = run(seed, timeout, out_dir)
+def main(argv: list[str] | None = None) -> int:
+    import run_workshop
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=run_workshop.SEED)
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    parser.add_argument(
+        "--out", default=str(run_workshop.ROOT / "build" / "workshop" / "stack-role")
+    )
+    args = parser.parse_args(argv)
+    out_dir = Path(args.out)
+    outcome = run(args.seed, args.timeout, out_dir)
     if outcome.denied is not None:
         print(f"AccessDenied: {outcome.denied} (notebook role; see {out_dir})", file=sys.stderr)
         return 1
@@ -278,3 +289,7 @@ def main(seed: int, timeout: int, out_dir: Path) -> int:
         print(f"least privilege: {problem}", file=sys.stderr)
     print(f"stack-role run: {outcome.seconds:.0f} s", flush=True)
     return 1 if outcome.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
