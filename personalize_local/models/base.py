@@ -9,7 +9,7 @@ Every ``score_*`` method returns a **full score vector over** ``item_ids`` (or o
 for segmentation): larger is better, the scale is the model's own. ``-inf`` marks items the
 model will not recommend for this query (the query item of a related-items request, items the
 user has already seen when the training data never repeats an item). The serving layer applies
-filters, promotions, exploration and top-k itself; `to_probabilities` turns scores into the
+filters, promotions, exploration and top-k itself; `probabilities_of` turns scores into the
 service's softmax scores (`runtime.scoring` does all of that, for requests and batch jobs).
 
 Which methods a recipe answers
@@ -52,8 +52,8 @@ def to_probabilities(scores: np.ndarray, temperature: float = 1.0, decimals: int
     """Softmax of standardised scores, rounded like the service's scores.
 
     p_j = exp(z_j / T) / Σ_k exp(z_k / T) with z = (s − mean(s)) / std(s) over the finite
-    scores; ``-inf`` scores get probability 0. Over the whole catalogue the result sums to 1
-    (User-Personalization v1); pass a subset to normalise over the subset (v2, ranking).
+    scores; ``-inf`` scores get probability 0. Next-Best-Action's action scores use it; item
+    scores are `probabilities_of` (calibrated logits over the catalogue).
     """
     s = np.asarray(scores, np.float64)
     finite = np.isfinite(s)

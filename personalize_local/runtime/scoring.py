@@ -264,8 +264,7 @@ def top_items(
     answer = _answer(dep, scores, chosen, pool)
     if not dep.recipe.v2:
         return answer
-    plain = chosen if exploit is None or exploit is scores else top_k(_within(exploit, pool), n)
-    explored_at = tuple(int(p) for p in np.flatnonzero(~np.isin(chosen, plain)))
+    explored_at = _explored_positions(chosen, chosen, scores, exploit, pool)
     return filled(dep, replace(answer, explored=explored_at), chosen, scores, mask, n)
 
 
@@ -312,6 +311,24 @@ def _within(scores: np.ndarray, pool: np.ndarray | None) -> np.ndarray:
     return scores if pool is None else np.where(pool, scores, -np.inf)
 
 
+def _explored_positions(
+    order: np.ndarray,
+    rest: np.ndarray,
+    scores: np.ndarray,
+    exploit: np.ndarray | None,
+    pool: np.ndarray | None,
+    promoted: np.ndarray | None = None,
+) -> tuple[int, ...]:
+    """Positions in ``order`` of the items exploration brought in: ``rest`` (the unpromoted
+    picks, by the explored ``scores``) less the best the model's own scores (``exploit``) pick
+    from the same pool. Exploration only lifts items, so these are the ones it lifted in."""
+    if exploit is None or exploit is scores:
+        return ()
+    plain = top_k(_within(exploit, pool), len(rest), exclude=promoted)
+    fresh = rest[~np.isin(rest, plain)]
+    return tuple(int(p) for p in np.flatnonzero(np.isin(order, fresh)))
+
+
 def promoted_items(
     dep: Deployment,
     scores: np.ndarray,
@@ -353,11 +370,7 @@ def promoted_items(
     answer = _answer(dep, scores, order, reach, tuple(int(i) for i in slots), name)
     if not dep.recipe.v2:
         return answer
-    explored_at: tuple[int, ...] = ()
-    if exploit is not None and exploit is not scores:
-        plain = top_k(_within(exploit, pool), len(rest), exclude=promoted)
-        fresh = rest[~np.isin(rest, plain)]
-        explored_at = tuple(int(p) for p in np.flatnonzero(np.isin(order, fresh) & ~is_promoted))
+    explored_at = _explored_positions(order, rest, scores, exploit, pool, promoted)
     return filled(dep, replace(answer, explored=explored_at), order, scores, mask, n)
 
 
